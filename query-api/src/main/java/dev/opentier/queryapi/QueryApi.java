@@ -1,0 +1,106 @@
+package dev.opentier.queryapi;
+
+import dev.opentier.platform.config.SettingException;
+import dev.opentier.platform.config.Settings;
+import dev.opentier.platform.db.Database;
+import dev.opentier.platform.db.DatabaseSettings;
+import dev.opentier.platform.db.Migrations;
+import dev.opentier.platform.kafka.KafkaCluster;
+import dev.opentier.platform.kafka.KafkaSettings;
+import dev.opentier.queryapi.health.Readiness;
+import dev.opentier.queryapi.intelligence.IntelligenceChannel;
+import io.javalin.Javalin;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: applies the schema migrations, checks the broker, connects to intelligence
+ * (eagerly, falling back to a lazy connection so it boots regardless), and serves HTTP.
+ */
+public final class QueryApi implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
+
+  private final List<AutoCloseable> resources;
+  private final Javalin app;
+
+  private QueryApi(List<AutoCloseable> resources, Javalin app) {
+    this.resources = resources;
+    this.app = app;
+  }
+
+  public static QueryApi start(Settings settings) {
+    QueryApiSettings own = QueryApiSettings.from(settings);
+    DatabaseSettings databaseSettings = DatabaseSettings.from(settings);
+    KafkaSettings kafkaSettings = KafkaSettings.from(settings);
+
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      Database database = Database.connect(databaseSettings, "query-api");
+      resources.add(database);
+      int applied = new Migrations(database.dataSource()).apply();
+      log.info("database {}: {} migration(s) applied", databaseSettings.displayUrl(), applied);
+
+      KafkaCluster kafka = new KafkaCluster(kafkaSettings);
+      resources.add(kafka);
+      kafka.requireReachable(Duration.ofSeconds(10));
+
+      IntelligenceChannel intelligence = IntelligenceChannel.connect(own.intelligenceTarget(), Duration.ofSeconds(3));
+      resources.add(intelligence);
+
+      Readiness readiness = new Readiness(own.readinessTimeout(), List.of(
+          new Readiness.Check("database", timeout -> database.isReachable(timeout)),
+          new Readiness.Check("kafka", kafka::isReachable),
+          new Readiness.Check("intelligence", intelligence::isServing)));
+      resources.add(readiness);
+
+      Javalin app = GatewayApp.create(readiness);
+      try {
+        app.start(own.host(), own.port());
+      } catch (RuntimeException e) {
+        if (causedBy(e, BindException.class)) {
+          throw new SettingException(QueryApiSettings.PORT, "port " + own.port() + " on " + own.host() + " is already in use");
+        }
+        throw e;
+      }
+      log.info("query-api listening on http://{}:{}", own.host(), app.port());
+      return new QueryApi(resources, app);
+    } catch (RuntimeException e) {
+      closeAll(resources);
+      throw e;
+    }
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    closeAll(resources);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    List<AutoCloseable> reversed = new ArrayList<>(resources);
+    Collections.reverse(reversed);
+    for (AutoCloseable resource : reversed) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", resource, e);
+      }
+    }
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,121 @@
+package dev.opentier.queryapi.intelligence;
+
+import dev.opentier.platform.service.RequestId;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ConnectivityState;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The gateway's one connection to intelligence. It connects eagerly at start-up and, when
+ * intelligence is not there yet, carries on with a lazy connection (decision 4 of the original):
+ * the gateway boots regardless of start-up order, and the channel connects by itself once
+ * intelligence comes up. Every call carries the request id as {@code x-request-id} metadata.
+ */
+public final class IntelligenceChannel implements AutoCloseable {
+  public static final Metadata.Key<String> REQUEST_ID =
+      Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Logger log = LoggerFactory.getLogger(IntelligenceChannel.class);
+
+  private final ManagedChannel channel;
+
+  private IntelligenceChannel(ManagedChannel channel) {
+    this.channel = channel;
+  }
+
+  public static IntelligenceChannel connect(String target, Duration eagerTimeout) {
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target)
+        .usePlaintext()
+        .intercept(new RequestIdInterceptor())
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .build();
+    IntelligenceChannel intelligence = new IntelligenceChannel(channel);
+    if (intelligence.awaitReady(eagerTimeout)) {
+      log.info("connected to intelligence at {}", target);
+    } else {
+      log.warn("intelligence is not reachable at {} yet; continuing with a lazy connection", target);
+    }
+    return intelligence;
+  }
+
+  /** The channel the generated stubs use. */
+  public Channel channel() {
+    return channel;
+  }
+
+  /** True when intelligence answers the standard health check with SERVING within {@code timeout}. */
+  public boolean isServing(Duration timeout) {
+    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      // Skip the exponential reconnect back-off: readiness must reflect intelligence as it is now.
+      channel.resetConnectBackoff();
+    }
+    try {
+      HealthCheckResponse response = HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .check(HealthCheckRequest.getDefaultInstance());
+      return response.getStatus() == HealthCheckResponse.ServingStatus.SERVING;
+    } catch (StatusRuntimeException e) {
+      return false;
+    }
+  }
+
+  private boolean awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ConnectivityState state = channel.getState(true);
+    while (state != ConnectivityState.READY && System.nanoTime() < deadline) {
+      if (state == ConnectivityState.TRANSIENT_FAILURE) return false;
+      Object changed = new Object();
+      synchronized (changed) {
+        channel.notifyWhenStateChanged(state, () -> {
+          synchronized (changed) {
+            changed.notifyAll();
+          }
+        });
+        try {
+          changed.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      state = channel.getState(false);
+    }
+    return state == ConnectivityState.READY;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdown();
+    if (!channel.awaitTermination(5, TimeUnit.SECONDS)) channel.shutdownNow();
+  }
+
+  /** Passes the request id of the HTTP request being handled on to intelligence. */
+  private static final class RequestIdInterceptor implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      String requestId = MDC.get(RequestId.MDC_KEY);
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          if (requestId != null) headers.put(REQUEST_ID, requestId);
+          super.start(listener, headers);
+        }
+      };
+    }
+  }
+}
