@@ -9,7 +9,7 @@ public final class ProvisionTopics {
   private ProvisionTopics() {}
 
   public static void main(String[] args) {
-    ServiceMain.run("topics", () -> {
+    ServiceMain.runCommand("topics", () -> {
       KafkaSettings settings = KafkaSettings.from(Settings.fromEnvironment());
       try (KafkaCluster cluster = new KafkaCluster(settings)) {
         cluster.requireReachable(Duration.ofSeconds(15));

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The launcher itself, as a new user runs it: `up` on its own ports and var dir, /ready, a second
+# `up`, `status`, `down`; then nothing of ours is left running. Also the JDK check.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$ROOT/scripts/launcher/common.sh"
+
+failures=0
+check() { local what="$1"; shift; if "$@"; then echo "launcher test: ok   - $what"; else echo "launcher test: FAIL - $what"; failures=$((failures + 1)); fi; }
+
+var="$(mktemp -d "${TMPDIR:-/tmp}/opentier-launcher-test.XXXXXX")"
+export OPENTIER_VAR_DIR="$var"
+export OPENTIER_HTTP_PORT="$(free_port)" OPENTIER_INTELLIGENCE_PORT="$(free_port)" OPENTIER_STREAMS_PORT="$(free_port)"
+export OPENTIER_KAFKA_PORT="$(free_port)" OPENTIER_KAFKA_CONTROLLER_PORT="$(free_port)"
+export OPENTIER_DB_URL="jdbc:postgresql://127.0.0.1:5432/opentier_launcher_test"
+unset OPENTIER_KAFKA_BOOTSTRAP OPENTIER_INTELLIGENCE_TARGET
+cleanup() {
+  "$ROOT/opentier" down >/dev/null 2>&1 || true
+  psql -h 127.0.0.1 -U postgres -qtA -c "drop database if exists opentier_launcher_test with (force)" >/dev/null 2>&1 || true
+  rm -rf "$var"
+}
+trap cleanup EXIT
+
+echo "launcher test: ./opentier up (ports $OPENTIER_HTTP_PORT, $OPENTIER_INTELLIGENCE_PORT, $OPENTIER_STREAMS_PORT, $OPENTIER_KAFKA_PORT)"
+check "up exits 0" "$ROOT/opentier" up
+ready="$(curl -s -w ' %{http_code}' "http://127.0.0.1:$OPENTIER_HTTP_PORT/ready")"
+check "/ready is 200 with every component up ($ready)" \
+  bash -c "[[ '$ready' == *'\"database\":\"up\"'*'\"kafka\":\"up\"'*'\"intelligence\":\"up\"'*' 200' ]]"
+second="$("$ROOT/opentier" up 2>&1)"
+check "a second up reuses what runs" bash -c "[[ \"\$1\" == *'query-api is already running'* && \"\$1\" == *'kafka is already running'* ]]" _ "$second"
+status_out="$("$ROOT/opentier" status)"
+check "status shows each component up" bash -c "[ \"\$(grep -cE '^(kafka|query-api|intelligence|curation-streams) +[0-9]+ +[0-9]+ +up' <<<\"\$1\")\" = 4 ]" _ "$status_out"
+
+pids="$(cat "$var"/run/*.pid | tr '\n' ' ')"
+check "down exits 0" "$ROOT/opentier" down
+check "no pid file is left" bash -c "! ls '$var'/run/*.pid >/dev/null 2>&1"
+check "no process it started is alive ($pids)" bash -c "for p in $pids; do ! kill -0 \$p 2>/dev/null || exit 1; done"
+check "no port is left open" bash -c ". '$ROOT/scripts/launcher/common.sh'; for p in $OPENTIER_HTTP_PORT $OPENTIER_INTELLIGENCE_PORT $OPENTIER_STREAMS_PORT $OPENTIER_KAFKA_PORT $OPENTIER_KAFKA_CONTROLLER_PORT; do ! port_open 127.0.0.1 \$p || exit 1; done"
+
+# A JDK older than 21 is refused with one line, when this machine has one to try.
+old_jdk="$(ls -d /usr/lib/jvm/java-17-openjdk-* 2>/dev/null | head -1 || true)"
+if [ -n "$old_jdk" ] && [ "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")" = "$old_jdk/bin/java" ]; then
+  out="$(JAVA_HOME="$old_jdk" OPENTIER_JDK_SEARCH="" "$ROOT/opentier" status 2>&1)" && code=0 || code=$?
+  check "an old JDK is refused naming what to install (exit $code: $out)" \
+    bash -c "[ $code -eq 2 ] && [ \$(wc -l <<<\"\$1\") -eq 1 ] && [[ \"\$1\" == *'no JDK 21 or newer found'*'Java 17'* ]]" _ "$out"
+else
+  echo "launcher test: skip - no Java 17 as the default java here to test the JDK check with"
+fi
+
+[ "$failures" -eq 0 ] || { echo "launcher test: $failures check(s) failed"; exit 1; }
