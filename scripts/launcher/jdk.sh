@@ -14,6 +14,7 @@ find_jdk() {
   fi
   for c in "${candidates[@]}"; do
     [ -x "$c/bin/java" ] || continue
+    case " $seen " in *" $c ("*) continue ;; esac
     major="$(java_major "$c")"
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
       export JAVA_HOME="$c"
