@@ -33,5 +33,7 @@ mvn_run() {
   local opts="${MAVEN_OPTS:-}"
   # Maven 3.8's bundled Guice touches sun.misc.Unsafe; on JDK 23+ that warns on every run.
   if [ "${JAVA_MAJOR:-0}" -ge 23 ]; then opts="$opts --sun-misc-unsafe-memory-access=allow"; fi
-  MAVEN_OPTS="$opts" mvn -B -ntp -Dstyle.color=never "$@"
+  # Maven 3.8 prints colour resets even in batch mode; strip them (the exit status is Maven's).
+  MAVEN_OPTS="$opts" mvn -B -ntp "$@" 2>&1 | sed -u $'s/\x1b\[[0-9;]*m//g'
+  return "${PIPESTATUS[0]}"
 }
