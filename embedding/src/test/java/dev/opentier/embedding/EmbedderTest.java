@@ -1,0 +1,74 @@
+package dev.opentier.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EmbedderTest {
+  private static Embedder embedder;
+
+  @BeforeAll
+  static void loadModel() {
+    embedder = Embedder.create(new EmbeddingSettings(EmbeddingSettings.Device.CPU, EmbeddingSettings.Model.FP32, 2, 4));
+  }
+
+  @AfterAll
+  static void close() {
+    embedder.close();
+  }
+
+  @Test
+  void vectorsHave384UnitLengthDimensions() {
+    float[] vector = embedder.embed("Kafka partitions are the unit of parallelism.");
+
+    assertThat(vector).hasSize(384);
+    double norm = 0;
+    for (float v : vector) norm += v * v;
+    assertThat(Math.sqrt(norm)).isCloseTo(1.0, within(1e-5));
+  }
+
+  @Test
+  void similarSentencesAreCloserThanUnrelatedOnes() {
+    List<float[]> vectors = embedder.embedAll(List.of(
+        "The cat sits on the mat.", "A cat is sitting on a rug.", "Quarterly revenue grew by four percent."));
+
+    assertThat(cosine(vectors.get(0), vectors.get(1))).isGreaterThan(0.6).isGreaterThan(cosine(vectors.get(0), vectors.get(2)) + 0.3);
+  }
+
+  @Test
+  void aTextsEmbeddingDoesNotDependOnWhatElseIsInTheBatch() {
+    String text = "Vitamin D deficiency is associated with an increased risk of fractures.";
+    float[] alone = embedder.embed(text);
+    List<String> batch = new ArrayList<>(List.of("short", text, "a much longer sentence ".repeat(30)));
+
+    float[] inBatch = embedder.embedAll(batch).get(1);
+
+    assertThat(cosine(alone, inBatch)).isGreaterThan(0.99999);
+  }
+
+  @Test
+  void tokensAreCountedWithSpecialTokensAndTheWindowIsTheModels() {
+    assertThat(embedder.tokenizer().countTokens("hello world")).isEqualTo(4); // [CLS] hello world [SEP]
+    String longText = "word ".repeat(400);
+    assertThat(embedder.tokenizer().countTokens(longText)).isEqualTo(402);
+    // Beyond 256 tokens the model sees only the first 256: the tail changes nothing.
+    float[] a = embedder.embed(longText);
+    float[] b = embedder.embed(longText + " completely different ending about astronomy and stars");
+    assertThat(cosine(a, b)).isGreaterThan(0.99999);
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0, na = 0, nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+}
