@@ -1,51 +1,114 @@
 package dev.opentier.curation;
 
+import dev.opentier.curation.chunk.Chunker;
+import dev.opentier.curation.index.DocumentIndex;
+import dev.opentier.curation.parse.DocumentParser;
+import dev.opentier.embedding.Embedder;
+import dev.opentier.embedding.EmbeddingSettings;
 import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.Database;
 import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
 import dev.opentier.platform.kafka.KafkaCluster;
 import dev.opentier.platform.kafka.KafkaSettings;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The curation-streams process. Today it proves its dependencies (a current schema, a reachable
- * broker) and serves its health endpoint; the Kafka Streams topology (parse, curate, chunk, embed,
- * write to pgvector) is not built yet: the ingestion pipeline issue adds it here.
+ * The curation-streams process: the Kafka Streams application that parses, chunks and embeds
+ * documents into pgvector ({@link CurationTopology}), with its health and Prometheus endpoint.
  */
 public final class CurationStreams implements AutoCloseable {
-  public static final String HEALTH_PORT = "OPENTIER_STREAMS_PORT";
-  public static final String HEALTH_HOST = "OPENTIER_STREAMS_HOST";
   private static final Logger log = LoggerFactory.getLogger(CurationStreams.class);
 
-  private final Database database;
-  private final KafkaCluster kafka;
+  private final List<AutoCloseable> resources;
+  private final KafkaStreams streams;
   private final HealthEndpoint health;
 
-  private CurationStreams(Database database, KafkaCluster kafka, HealthEndpoint health) {
-    this.database = database;
-    this.kafka = kafka;
+  private CurationStreams(List<AutoCloseable> resources, KafkaStreams streams, HealthEndpoint health) {
+    this.resources = resources;
+    this.streams = streams;
     this.health = health;
   }
 
+  /** Configuration, separate from topology and main (STYLE.md). */
+  static Properties streamsConfig(PipelineSettings pipeline, KafkaSettings kafka) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, pipeline.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, pipeline.streamThreads());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, pipeline.stateDir().toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) pipeline.commitInterval().toMillis());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+    // Documents are large and embedding is slow: take few at a time so a poll never outlives its lease.
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 64 * 1024 * 1024);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 33 * 1024 * 1024);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 33 * 1024 * 1024);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 600_000);
+    return props;
+  }
+
   public static CurationStreams start(Settings settings) throws IOException {
-    String host = settings.string(HEALTH_HOST, "127.0.0.1");
-    int port = settings.port(HEALTH_PORT, 8081);
-    Database database = Database.connect(DatabaseSettings.from(settings), "curation-streams");
-    KafkaCluster kafka = null;
+    PipelineSettings pipeline = PipelineSettings.from(settings);
+    KafkaSettings kafkaSettings = KafkaSettings.from(settings);
+    EmbeddingSettings embeddingSettings = EmbeddingSettings.from(settings);
+    List<AutoCloseable> resources = new ArrayList<>();
     try {
+      Database database = Database.connect(DatabaseSettings.from(settings), "curation-streams");
+      resources.add(database);
       new Migrations(database.dataSource()).requireCurrent();
-      kafka = new KafkaCluster(KafkaSettings.from(settings));
-      kafka.requireReachable(Duration.ofSeconds(10));
-      HealthEndpoint health = HealthEndpoint.start(host, port, HEALTH_PORT);
-      log.info("curation-streams health on http://{}:{}/health (pipeline topology not built yet)", host, health.port());
-      return new CurationStreams(database, kafka, health);
+      try (KafkaCluster kafka = new KafkaCluster(kafkaSettings)) {
+        kafka.requireReachable(Duration.ofSeconds(10));
+      }
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      resources.add(registry::close);
+      new JvmMemoryMetrics().bindTo(registry);
+
+      Embedder embedder = Embedder.create(embeddingSettings);
+      resources.add(embedder);
+      DocumentParser parser = new DocumentParser(pipeline.parseLimits());
+      resources.add(parser);
+      PipelineStages stages = new PipelineStages(parser,
+          new Chunker(embedder.tokenizer(), pipeline.chunkMaxTokens(), pipeline.chunkOverlapTokens()),
+          embedder, new DocumentIndex(database.dsl()), new PipelineMetrics(registry, embedder));
+
+      KafkaStreams streams = new KafkaStreams(CurationTopology.build(stages), streamsConfig(pipeline, kafkaSettings));
+      // A failure that escapes the stages (the database is down) is retried by a fresh thread from
+      // the last committed offset; the sink's idempotent writes make the replay harmless.
+      streams.setUncaughtExceptionHandler(e -> {
+        log.error("stream thread failed; replacing it and retrying from the last commit", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
+      KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+      streamsMetrics.bindTo(registry);
+      resources.add(streamsMetrics);
+      HealthEndpoint health = HealthEndpoint.start(pipeline.healthHost(), pipeline.healthPort(), PipelineSettings.HEALTH_PORT,
+          () -> streams.state().isRunningOrRebalancing() || streams.state() == KafkaStreams.State.CREATED,
+          registry::scrape);
+      streams.start();
+      log.info("curation-streams running ({} stream threads, health and /metrics on http://{}:{})",
+          pipeline.streamThreads(), pipeline.healthHost(), health.port());
+      return new CurationStreams(resources, streams, health);
     } catch (RuntimeException | IOException e) {
-      if (kafka != null) kafka.close();
-      database.close();
+      closeAll(resources);
       throw e;
     }
   }
@@ -54,10 +117,26 @@ public final class CurationStreams implements AutoCloseable {
     return health.port();
   }
 
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
   @Override
   public void close() {
     health.close();
-    kafka.close();
-    database.close();
+    streams.close(Duration.ofSeconds(30));
+    closeAll(resources);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    List<AutoCloseable> reversed = new ArrayList<>(resources);
+    Collections.reverse(reversed);
+    for (AutoCloseable resource : reversed) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", resource, e);
+      }
+    }
   }
 }

@@ -93,7 +93,7 @@ class FailFastIT {
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.errorLine()).startsWith(
-        "opentier intelligence: the database schema is not current: 5 migration(s) pending");
+        "opentier intelligence: the database schema is not current: 6 migration(s) pending");
   }
 
   @Test

@@ -2,30 +2,30 @@ package dev.opentier.platform.kafka;
 
 import java.time.Duration;
 import java.util.List;
+import dev.opentier.platform.pipeline.DeadLetter;
+import dev.opentier.platform.pipeline.DocumentEvent;
+import dev.opentier.platform.pipeline.ProgressEvent;
 import org.apache.kafka.common.serialization.Serdes;
 
-/**
- * OpenTier's topics. Keys are document ids (or job ids for progress events). Values are raw bytes
- * until the pipeline defines its record types; the ingestion pipeline replaces these serdes.
- */
+/** OpenTier's topics, with the serdes of their records. Keys are document ids, or job ids for progress. */
 public final class Topics {
   private static final int MIB = 1024 * 1024;
 
   /** Upserts and deletes of documents, keyed by document id: the only way documents enter the pipeline. */
-  public static final Topic<String, byte[]> DOCUMENTS = new Topic<>(
-      "opentier.documents", Serdes.String(), Serdes.ByteArray(), true, Duration.ofDays(7), 32 * MIB);
+  public static final Topic<String, DocumentEvent> DOCUMENTS = new Topic<>(
+      "opentier.documents", Serdes.String(), new JsonSerde<>(DocumentEvent.class), true, Duration.ofDays(7), 32 * MIB);
 
-  /** Documents the curation stages rejected or found to be duplicates, with the reason. */
+  /** Documents the curation stages rejected or found to be duplicates, with the reason (the curation issue defines the record). */
   public static final Topic<String, byte[]> DOCUMENTS_REJECTED = new Topic<>(
       "opentier.documents.rejected", Serdes.String(), Serdes.ByteArray(), true, Duration.ofDays(30), 1 * MIB);
 
   /** Records that could not be processed (parse errors, poison records), kept for replay. */
-  public static final Topic<String, byte[]> DEAD_LETTERS = new Topic<>(
-      "opentier.dlq", Serdes.String(), Serdes.ByteArray(), true, Duration.ofDays(30), 32 * MIB);
+  public static final Topic<String, DeadLetter> DEAD_LETTERS = new Topic<>(
+      "opentier.dlq", Serdes.String(), new JsonSerde<>(DeadLetter.class), true, Duration.ofDays(30), 32 * MIB);
 
   /** Per-stage progress of each ingestion job, keyed by job id. */
-  public static final Topic<String, byte[]> INGEST_EVENTS = new Topic<>(
-      "opentier.ingest.events", Serdes.String(), Serdes.ByteArray(), false, Duration.ofDays(3), 1 * MIB);
+  public static final Topic<String, ProgressEvent> INGEST_EVENTS = new Topic<>(
+      "opentier.ingest.events", Serdes.String(), new JsonSerde<>(ProgressEvent.class), false, Duration.ofDays(3), 1 * MIB);
 
   public static final List<Topic<?, ?>> ALL = List.of(DOCUMENTS, DOCUMENTS_REJECTED, DEAD_LETTERS, INGEST_EVENTS);
 

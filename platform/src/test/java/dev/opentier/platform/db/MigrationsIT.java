@@ -33,7 +33,7 @@ class MigrationsIT {
   void migrationsApplyToAnEmptyDatabaseAndASecondRunIsANoOp() {
     Migrations migrations = new Migrations(database.dataSource());
 
-    assertThat(migrations.apply()).isEqualTo(5);
+    assertThat(migrations.apply()).isEqualTo(6);
     assertThat(migrations.apply()).isZero();
     migrations.requireCurrent();
 
@@ -64,7 +64,7 @@ class MigrationsIT {
 
     assertThatThrownBy(migrations::requireCurrent)
         .isInstanceOf(SchemaNotCurrentException.class)
-        .hasMessageContaining("5 migration(s) pending")
+        .hasMessageContaining("6 migration(s) pending")
         .hasMessageContaining("V1__extensions.sql");
   }
 

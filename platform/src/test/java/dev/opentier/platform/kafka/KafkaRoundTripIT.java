@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
+import dev.opentier.platform.pipeline.DocumentEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +49,15 @@ class KafkaRoundTripIT {
   }
 
   @Test
-  void aRecordProducedToTheDocumentsTopicIsConsumedBackWithItsKey() throws Exception {
+  void aDocumentEventProducedToTheDocumentsTopicIsConsumedBackIntact() throws Exception {
     try (KafkaCluster cluster = new KafkaCluster(settings)) {
       cluster.createMissingTopics();
     }
     String key = "doc-" + UUID.randomUUID();
-    byte[] value = "hello, pipeline".getBytes(StandardCharsets.UTF_8);
+    byte[] content = "hello, pipeline".getBytes(StandardCharsets.UTF_8);
+    DocumentEvent value = new DocumentEvent(DocumentEvent.Operation.UPSERT, key, UUID.randomUUID(), "folder:/tmp",
+        "file:///tmp/hello.txt", "Hello", "text/plain", DocumentEvent.Visibility.PUBLIC, null,
+        Map.of("size", 15), "hash", content, null, Instant.parse("2026-11-26T10:00:00Z"));
 
     RecordMetadata sent;
     try (var producer = new KafkaProducer<>(producerProps(), Topics.DOCUMENTS.keySerde().serializer(),
@@ -65,7 +70,7 @@ class KafkaRoundTripIT {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "round-trip-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
+    List<ConsumerRecord<String, DocumentEvent>> received = new ArrayList<>();
     try (var consumer = new KafkaConsumer<>(props, Topics.DOCUMENTS.keySerde().deserializer(),
         Topics.DOCUMENTS.valueSerde().deserializer())) {
       consumer.subscribe(List.of(Topics.DOCUMENTS.name()));
@@ -76,7 +81,8 @@ class KafkaRoundTripIT {
     }
 
     assertThat(received).filteredOn(r -> r.key().equals(key)).singleElement().satisfies(record -> {
-      assertThat(record.value()).isEqualTo(value);
+      assertThat(record.value().content()).isEqualTo(content);
+      assertThat(record.value()).usingRecursiveComparison().isEqualTo(value);
       assertThat(record.partition()).isEqualTo(sent.partition());
       assertThat(record.offset()).isEqualTo(sent.offset());
     });

@@ -1,0 +1,47 @@
+package dev.opentier.curation;
+
+import dev.opentier.curation.parse.DocumentParser;
+import dev.opentier.platform.config.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** curation-streams' own settings. */
+public record PipelineSettings(
+    String applicationId,
+    int streamThreads,
+    Path stateDir,
+    Duration commitInterval,
+    DocumentParser.Limits parseLimits,
+    int chunkMaxTokens,
+    int chunkOverlapTokens,
+    String healthHost,
+    int healthPort) {
+
+  public static final String APPLICATION_ID = "OPENTIER_STREAMS_APPLICATION_ID";
+  public static final String THREADS = "OPENTIER_STREAMS_THREADS";
+  public static final String STATE_DIR = "OPENTIER_STREAMS_STATE_DIR";
+  public static final String COMMIT_MS = "OPENTIER_STREAMS_COMMIT_MS";
+  public static final String PARSE_MAX_BYTES = "OPENTIER_PARSE_MAX_BYTES";
+  public static final String PARSE_MAX_CHARS = "OPENTIER_PARSE_MAX_CHARS";
+  public static final String PARSE_TIMEOUT = "OPENTIER_PARSE_TIMEOUT_SECONDS";
+  public static final String CHUNK_MAX_TOKENS = "OPENTIER_CHUNK_MAX_TOKENS";
+  public static final String CHUNK_OVERLAP = "OPENTIER_CHUNK_OVERLAP_TOKENS";
+  public static final String HEALTH_HOST = "OPENTIER_STREAMS_HOST";
+  public static final String HEALTH_PORT = "OPENTIER_STREAMS_PORT";
+
+  public static PipelineSettings from(Settings settings) {
+    return new PipelineSettings(
+        settings.string(APPLICATION_ID, "opentier-curation"),
+        settings.integer(THREADS, Runtime.getRuntime().availableProcessors(), 1, 64),
+        Path.of(settings.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "opentier-streams").toString())),
+        Duration.ofMillis(settings.integer(COMMIT_MS, 100, 10, 60_000)),
+        new DocumentParser.Limits(
+            settings.integer(PARSE_MAX_BYTES, 50 * 1024 * 1024, 1, Integer.MAX_VALUE),
+            settings.integer(PARSE_MAX_CHARS, 5_000_000, 1_000, Integer.MAX_VALUE),
+            settings.seconds(PARSE_TIMEOUT, 60, 1, 3600)),
+        settings.integer(CHUNK_MAX_TOKENS, 256, 16, 256),
+        settings.integer(CHUNK_OVERLAP, 32, 0, 120),
+        settings.string(HEALTH_HOST, "127.0.0.1"),
+        settings.port(HEALTH_PORT, 8081));
+  }
+}

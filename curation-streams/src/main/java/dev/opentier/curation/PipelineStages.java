@@ -1,0 +1,89 @@
+package dev.opentier.curation;
+
+import dev.opentier.curation.chunk.Chunk;
+import dev.opentier.curation.chunk.Chunker;
+import dev.opentier.curation.index.DocumentIndex;
+import dev.opentier.curation.parse.DocumentParser;
+import dev.opentier.curation.parse.ParseException;
+import dev.opentier.embedding.Embedder;
+import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline's stages as functions from {@link Work} to {@link Work}, named as the topology
+ * names them. A stage that fails for one document concludes that document as failed, with the
+ * stage and the reason: it never stops the pipeline.
+ */
+public final class PipelineStages {
+  private static final Logger log = LoggerFactory.getLogger(PipelineStages.class);
+
+  private final DocumentParser parser;
+  private final Chunker chunker;
+  private final Embedder embedder;
+  private final DocumentIndex index;
+  private final PipelineMetrics metrics;
+
+  public PipelineStages(DocumentParser parser, Chunker chunker, Embedder embedder, DocumentIndex index, PipelineMetrics metrics) {
+    this.parser = parser;
+    this.chunker = chunker;
+    this.embedder = embedder;
+    this.index = index;
+    this.metrics = metrics;
+  }
+
+  /** Concludes a document as unchanged when this exact version is already indexed. */
+  public Work checkVersion(Work work) {
+    return run("check-version", work, w -> w.event().isDelete() || !index.isCurrent(w.event().documentId(), w.event().contentHash())
+        ? w
+        : w.conclude(Outcome.UNCHANGED, "check-version", null));
+  }
+
+  public Work parse(Work work) {
+    return run("parse", work, w -> {
+      try {
+        return w.withParsed(parser.parse(w.event().content(), w.event().uri(), w.event().mediaType(), w.event().title()));
+      } catch (ParseException e) {
+        return w.conclude(Outcome.FAILED, "parse", e.getMessage());
+      }
+    });
+  }
+
+  public Work chunk(Work work) {
+    return run("chunk", work, w -> {
+      List<Chunk> chunks = chunker.chunk(w.parsed());
+      return chunks.isEmpty() ? w.conclude(Outcome.FAILED, "chunk", "the document has no text to index") : w.withChunks(chunks);
+    });
+  }
+
+  public Work embed(Work work) {
+    return run("embed", work, w -> w.withVectors(embedder.embedAll(w.chunks().stream().map(Chunk::text).toList())));
+  }
+
+  /** Writes the outcome: the document and its chunks in one transaction, or the delete, or the failure. */
+  public Work index(Work work) {
+    if (work.event() == null) return work; // not a document: nothing to write, it goes to the dead letters
+    long started = System.nanoTime();
+    Work written = index.write(work);
+    metrics.stage("index", started, written.concluded() ? written.chunks() == null ? 0 : written.chunks().size() : 0, false);
+    metrics.outcome(written);
+    return written;
+  }
+
+  private Work run(String name, Work work, Work.Stage stage) {
+    if (work.concluded() || (work.event().isDelete() && !name.equals("check-version"))) return work;
+    // (a concluded work may have no event: a record that could not be decoded)
+    long started = System.nanoTime();
+    try {
+      Work result = stage.apply(work);
+      metrics.stage(name, started, result.chunks() == null ? 0 : result.chunks().size(), result.failed());
+      return result;
+    } catch (Exception | StackOverflowError e) {
+      // A bug or a poison document must not stop the pipeline: this document fails, the rest go on.
+      log.warn("{} failed for document {}", name, work.event().documentId(), e);
+      metrics.stage(name, started, 0, true);
+      return work.conclude(Outcome.FAILED, name, e.getClass().getSimpleName() + ": " + (e.getMessage() == null ? "no message" : e.getMessage()));
+    }
+  }
+}

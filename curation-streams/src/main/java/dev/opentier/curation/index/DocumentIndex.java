@@ -1,0 +1,240 @@
+package dev.opentier.curation.index;
+
+import static dev.opentier.platform.db.schema.Tables.CHUNKS;
+import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
+import static dev.opentier.platform.db.schema.Tables.INGESTION_JOBS;
+import static dev.opentier.platform.db.schema.Tables.INGESTION_JOB_DOCUMENTS;
+import static dev.opentier.platform.db.schema.Tables.INGESTION_JOB_PROGRESS;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.opentier.curation.Work;
+import dev.opentier.curation.chunk.Chunk;
+import dev.opentier.platform.kafka.JsonSerde;
+import dev.opentier.platform.pipeline.DocumentEvent;
+import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Query;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * The pipeline's sink: writes what the pipeline concluded for a document into PostgreSQL, one
+ * transaction per document version. Writes are idempotent, so a record replayed after a crash
+ * (at-least-once delivery) changes nothing: chunk ids are deterministic, and a job counts each of
+ * its documents once.
+ */
+public final class DocumentIndex {
+  private final DSLContext dsl;
+
+  public DocumentIndex(DSLContext dsl) {
+    this.dsl = dsl;
+  }
+
+  /** The chunk id for a position of a document version: the same on every replay. */
+  public static UUID chunkId(String documentId, String version, int position) {
+    return UUID.nameUUIDFromBytes((documentId + '\u0000' + version + '\u0000' + position).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** True when this version of the document is the indexed one. */
+  public boolean isCurrent(String documentId, String contentHash) {
+    return contentHash != null && dsl.fetchExists(DOCUMENTS,
+        DOCUMENTS.ID.eq(documentId).and(DOCUMENTS.CONTENT_HASH.eq(contentHash)).and(DOCUMENTS.STATUS.eq("indexed")));
+  }
+
+  /** Writes the work's outcome and returns the work, concluded (INDEXED or DELETED when it was not yet). */
+  public Work write(Work work) {
+    Work concluded = work.concluded() ? work : work.conclude(work.event().isDelete() ? Outcome.DELETED : Outcome.INDEXED, "index", null);
+    try {
+      dsl.transaction(tx -> {
+        DSLContext db = tx.dsl();
+        switch (concluded.outcome()) {
+          case INDEXED -> replaceVersion(db, concluded);
+          case DELETED -> db.deleteFrom(DOCUMENTS).where(DOCUMENTS.ID.eq(concluded.event().documentId())).execute();
+          case FAILED -> recordFailedVersion(db, concluded);
+          default -> { }
+        }
+        recordOutcome(db, concluded);
+      });
+      return concluded;
+    } catch (DataAccessException e) {
+      if (!isDataError(e)) throw e; // the database is down or busy: the record is retried
+      // The data itself cannot be stored (a value PostgreSQL refuses): this document fails, once.
+      Work failed = work.conclude(Outcome.FAILED, "index", "the database refused the document: " + firstLine(e));
+      dsl.transaction(tx -> {
+        recordFailedVersion(tx.dsl(), failed);
+        recordOutcome(tx.dsl(), failed);
+      });
+      return failed;
+    }
+  }
+
+  /**
+   * Upserts the document row and replaces its chunk set in one transaction: a concurrent reader
+   * sees the old set or the new one, never both, and the document never disappears in between.
+   */
+  private void replaceVersion(DSLContext db, Work work) {
+    DocumentEvent event = work.event();
+    List<Chunk> chunks = work.chunks();
+    OffsetDateTime now = OffsetDateTime.now();
+    db.insertInto(DOCUMENTS)
+        .set(DOCUMENTS.ID, event.documentId())
+        .set(DOCUMENTS.OWNER_ID, event.ownerId())
+        .set(DOCUMENTS.VISIBILITY, visibility(event))
+        .set(DOCUMENTS.SOURCE, nonNull(event.source()))
+        .set(DOCUMENTS.URI, nonNull(event.uri()))
+        .set(DOCUMENTS.TITLE, clean(work.parsed().title()))
+        .set(DOCUMENTS.MIME_TYPE, work.parsed().mediaType())
+        .set(DOCUMENTS.CONTENT_HASH, event.contentHash())
+        .set(DOCUMENTS.STATUS, "indexed")
+        .setNull(DOCUMENTS.STATUS_REASON)
+        .set(DOCUMENTS.SIZE_BYTES, (long) event.content().length)
+        .set(DOCUMENTS.CHUNK_COUNT, chunks.size())
+        .set(DOCUMENTS.METADATA, json(event.metadata()))
+        .set(DOCUMENTS.LAST_JOB_ID, event.jobId())
+        .set(DOCUMENTS.INDEXED_AT, now)
+        .onConflict(DOCUMENTS.ID).doUpdate()
+        .set(DOCUMENTS.OWNER_ID, event.ownerId())
+        .set(DOCUMENTS.VISIBILITY, visibility(event))
+        .set(DOCUMENTS.SOURCE, nonNull(event.source()))
+        .set(DOCUMENTS.URI, nonNull(event.uri()))
+        .set(DOCUMENTS.TITLE, clean(work.parsed().title()))
+        .set(DOCUMENTS.MIME_TYPE, work.parsed().mediaType())
+        .set(DOCUMENTS.CONTENT_HASH, event.contentHash())
+        .set(DOCUMENTS.STATUS, "indexed")
+        .setNull(DOCUMENTS.STATUS_REASON)
+        .set(DOCUMENTS.SIZE_BYTES, (long) event.content().length)
+        .set(DOCUMENTS.CHUNK_COUNT, chunks.size())
+        .set(DOCUMENTS.METADATA, json(event.metadata()))
+        .set(DOCUMENTS.LAST_JOB_ID, event.jobId())
+        .set(DOCUMENTS.INDEXED_AT, now)
+        .set(DOCUMENTS.UPDATED_AT, now)
+        .execute();
+    db.deleteFrom(CHUNKS)
+        .where(CHUNKS.DOCUMENT_ID.eq(event.documentId()))
+        .and(CHUNKS.DOCUMENT_VERSION.ne(event.contentHash()))
+        .execute();
+    List<Query> inserts = new ArrayList<>(chunks.size());
+    for (int i = 0; i < chunks.size(); i++) {
+      Chunk chunk = chunks.get(i);
+      inserts.add(db.insertInto(CHUNKS)
+          .set(CHUNKS.ID, chunkId(event.documentId(), event.contentHash(), chunk.position()))
+          .set(CHUNKS.DOCUMENT_ID, event.documentId())
+          .set(CHUNKS.DOCUMENT_VERSION, event.contentHash())
+          .set(CHUNKS.POSITION, chunk.position())
+          .set(CHUNKS.TEXT, clean(chunk.text()))
+          .set(CHUNKS.TOKEN_COUNT, chunk.tokenCount())
+          .set(CHUNKS.HEADING_PATH, chunk.headingPath().stream().map(DocumentIndex::clean).toArray(String[]::new))
+          .set(CHUNKS.START_OFFSET, chunk.start())
+          .set(CHUNKS.END_OFFSET, chunk.end())
+          .set(CHUNKS.PAGE, chunk.page())
+          .set(CHUNKS.EMBEDDING, work.vectors().get(i))
+          .onConflict(CHUNKS.ID).doNothing());
+    }
+    db.batch(inserts).execute();
+  }
+
+  /** A failed version never replaces an indexed one; a document that never indexed is listed as failed. */
+  private void recordFailedVersion(DSLContext db, Work work) {
+    DocumentEvent event = work.event();
+    if (event.isDelete()) return;
+    String reason = clean(work.stage() + ": " + work.reason());
+    db.insertInto(DOCUMENTS)
+        .set(DOCUMENTS.ID, event.documentId())
+        .set(DOCUMENTS.OWNER_ID, event.ownerId())
+        .set(DOCUMENTS.VISIBILITY, visibility(event))
+        .set(DOCUMENTS.SOURCE, nonNull(event.source()))
+        .set(DOCUMENTS.URI, nonNull(event.uri()))
+        .set(DOCUMENTS.TITLE, clean(event.title()))
+        .set(DOCUMENTS.CONTENT_HASH, event.contentHash() == null ? "none" : event.contentHash())
+        .set(DOCUMENTS.STATUS, "failed")
+        .set(DOCUMENTS.STATUS_REASON, reason)
+        .set(DOCUMENTS.SIZE_BYTES, event.content() == null ? null : (long) event.content().length)
+        .set(DOCUMENTS.METADATA, json(event.metadata()))
+        .set(DOCUMENTS.LAST_JOB_ID, event.jobId())
+        .onConflict(DOCUMENTS.ID).doUpdate()
+        .set(DOCUMENTS.STATUS_REASON, reason)
+        .set(DOCUMENTS.CONTENT_HASH, event.contentHash() == null ? "none" : event.contentHash())
+        .set(DOCUMENTS.LAST_JOB_ID, event.jobId())
+        .set(DOCUMENTS.UPDATED_AT, OffsetDateTime.now())
+        .where(DOCUMENTS.STATUS.eq("failed"))
+        .execute();
+  }
+
+  /** Counts the document in its job once: the (job, document) row is the proof it was counted. */
+  private void recordOutcome(DSLContext db, Work work) {
+    UUID job = work.event().jobId();
+    if (job == null || !db.fetchExists(INGESTION_JOBS, INGESTION_JOBS.ID.eq(job))) return;
+    int chunks = work.outcome() == Outcome.INDEXED ? work.chunks().size() : 0;
+    long bytes = work.event().content() == null ? 0 : work.event().content().length;
+    int inserted = db.insertInto(INGESTION_JOB_DOCUMENTS)
+        .set(INGESTION_JOB_DOCUMENTS.JOB_ID, job)
+        .set(INGESTION_JOB_DOCUMENTS.DOCUMENT_ID, work.event().documentId())
+        .set(INGESTION_JOB_DOCUMENTS.OUTCOME, work.outcome().name().toLowerCase(Locale.ROOT))
+        .set(INGESTION_JOB_DOCUMENTS.STAGE, work.stage())
+        .set(INGESTION_JOB_DOCUMENTS.REASON, clean(work.reason()))
+        .set(INGESTION_JOB_DOCUMENTS.CHUNKS, chunks)
+        .set(INGESTION_JOB_DOCUMENTS.BYTES, bytes)
+        .onConflictDoNothing()
+        .execute();
+    if (inserted == 0) return;
+    Field<Integer> counter = switch (work.outcome()) {
+      case INDEXED -> INGESTION_JOB_PROGRESS.INDEXED;
+      case UNCHANGED -> INGESTION_JOB_PROGRESS.UNCHANGED;
+      case REJECTED -> INGESTION_JOB_PROGRESS.REJECTED;
+      case DUPLICATE -> INGESTION_JOB_PROGRESS.DUPLICATE;
+      case FAILED -> INGESTION_JOB_PROGRESS.FAILED;
+      case DELETED -> INGESTION_JOB_PROGRESS.DELETED;
+    };
+    db.insertInto(INGESTION_JOB_PROGRESS)
+        .set(INGESTION_JOB_PROGRESS.JOB_ID, job)
+        .set(counter, 1)
+        .set(INGESTION_JOB_PROGRESS.CHUNKS, chunks)
+        .set(INGESTION_JOB_PROGRESS.BYTES, bytes)
+        .onConflict(INGESTION_JOB_PROGRESS.JOB_ID).doUpdate()
+        .set(counter, counter.plus(1))
+        .set(INGESTION_JOB_PROGRESS.CHUNKS, INGESTION_JOB_PROGRESS.CHUNKS.plus(chunks))
+        .set(INGESTION_JOB_PROGRESS.BYTES, INGESTION_JOB_PROGRESS.BYTES.plus(bytes))
+        .set(INGESTION_JOB_PROGRESS.UPDATED_AT, DSL.currentOffsetDateTime())
+        .execute();
+  }
+
+  private static String visibility(DocumentEvent event) {
+    return event.visibility().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String nonNull(String value) {
+    return value == null ? "" : value;
+  }
+
+  /** PostgreSQL text cannot hold NUL characters; documents sometimes do. */
+  static String clean(String value) {
+    return value == null ? null : value.replace("\u0000", "");
+  }
+
+  private static JSONB json(Map<String, Object> metadata) {
+    try {
+      return JSONB.valueOf(clean(JsonSerde.MAPPER.writeValueAsString(metadata == null ? Map.of() : metadata)));
+    } catch (JsonProcessingException e) {
+      return JSONB.valueOf("{}");
+    }
+  }
+
+  private static boolean isDataError(DataAccessException e) {
+    String state = e.sqlState();
+    return state != null && (state.startsWith("22") || state.startsWith("23"));
+  }
+
+  private static String firstLine(Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.lines().findFirst().orElse(message);
+  }
+}

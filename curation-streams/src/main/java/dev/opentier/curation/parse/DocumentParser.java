@@ -1,0 +1,223 @@
+package dev.opentier.curation.parse;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.tika.config.TikaConfig;
+import org.apache.tika.detect.Detector;
+import org.apache.tika.exception.EncryptedDocumentException;
+import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.mime.MediaType;
+import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.ParseContext;
+import org.apache.tika.parser.Parser;
+
+/**
+ * Turns a document's bytes into structured text with Apache Tika (PDF, Office, OpenDocument, RTF,
+ * EPUB, HTML, e-mail …), bounded in size and time. Plain text and Markdown pass through without
+ * Tika but must be valid UTF-8 and must not be binary. Thread-safe.
+ */
+public final class DocumentParser implements AutoCloseable {
+  /** Bounds on one document: raw bytes in, characters out, and wall-clock time. */
+  public record Limits(long maxBytes, int maxChars, Duration timeout) {
+    public Limits {
+      if (maxBytes < 1 || maxChars < 1 || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("parse limits must be positive");
+      }
+    }
+  }
+
+  private static final Pattern MARKDOWN_HEADING = Pattern.compile("^(#{1,6})\\s+(.+?)\\s*#*\\s*$");
+
+  private final Limits limits;
+  private final Parser parser;
+  private final Detector detector;
+  private final ExecutorService parsing;
+
+  public DocumentParser(Limits limits) {
+    this(limits, new AutoDetectParser());
+  }
+
+  /** With a given Tika parser (tests use this to show the time limit). */
+  public DocumentParser(Limits limits, Parser parser) {
+    this.limits = limits;
+    this.parser = parser;
+    this.detector = TikaConfig.getDefaultConfig().getDetector();
+    // A parser that overruns its time is abandoned, not killed (Tika cannot be stopped safely):
+    // daemon threads, so a stuck one never keeps the process alive.
+    this.parsing = Executors.newCachedThreadPool(r -> {
+      Thread thread = new Thread(r, "tika-parse");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * @param name the file name or URL the document came from (helps detection); may be null
+   * @param mediaTypeHint what the source said the document is; may be null
+   * @param titleHint a title the source knows; wins over what parsing finds; may be null
+   */
+  public ParsedDocument parse(byte[] content, String name, String mediaTypeHint, String titleHint) throws ParseException {
+    if (content.length == 0) throw new ParseException("empty document (0 bytes)");
+    if (content.length > limits.maxBytes()) {
+      throw new ParseException("document is " + content.length + " bytes, over the parse limit of " + limits.maxBytes());
+    }
+    String mediaType = detect(content, name, mediaTypeHint);
+    ParsedDocument parsed = isPlainText(mediaType, name)
+        ? parsePlainText(content, mediaType, name, titleHint)
+        : parseWithTika(content, mediaType, name, titleHint);
+    if (parsed.blocks().isEmpty()) throw new ParseException("no text found in this " + mediaType + " document");
+    return parsed;
+  }
+
+  private String detect(byte[] content, String name, String hint) throws ParseException {
+    Metadata metadata = new Metadata();
+    if (name != null) metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+    if (hint != null) metadata.set(Metadata.CONTENT_TYPE, hint);
+    try (TikaInputStream in = TikaInputStream.get(content)) {
+      return detector.detect(in, metadata).getBaseType().toString();
+    } catch (IOException e) {
+      throw new ParseException("cannot detect the document's type: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isPlainText(String mediaType, String name) {
+    String lower = name == null ? "" : name.toLowerCase(Locale.ROOT);
+    return mediaType.equals("text/plain") || mediaType.equals("text/x-web-markdown") || mediaType.equals("text/markdown")
+        || lower.endsWith(".txt") || lower.endsWith(".md") || lower.endsWith(".markdown");
+  }
+
+  private ParsedDocument parsePlainText(byte[] content, String mediaType, String name, String titleHint) throws ParseException {
+    requireText(content, mediaType);
+    String text = decodeUtf8(content);
+    boolean markdown = mediaType.contains("markdown") || (name != null && name.toLowerCase(Locale.ROOT).matches(".*\\.(md|markdown)$"));
+    TextBuilder builder = new TextBuilder(limits.maxChars());
+    String firstHeading = null;
+    for (String line : text.split("\r?\n|\r", -1)) {
+      Matcher heading = markdown ? MARKDOWN_HEADING.matcher(line) : null;
+      if (heading != null && heading.matches()) {
+        builder.startBlock(heading.group(1).length());
+        builder.append(heading.group(2));
+        builder.endBlock();
+        if (firstHeading == null) firstHeading = heading.group(2).strip();
+      } else if (line.isBlank()) {
+        builder.endBlock();
+      } else {
+        builder.append(line);
+        builder.append("\n");
+      }
+    }
+    builder.endBlock();
+    String type = markdown ? "text/markdown" : "text/plain";
+    return new ParsedDocument(firstNonBlank(titleHint, firstHeading, fileTitle(name)), type, builder.text(), builder.blocks(), 0);
+  }
+
+  private ParsedDocument parseWithTika(byte[] content, String mediaType, String name, String titleHint) throws ParseException {
+    if (mediaType.equals(MediaType.OCTET_STREAM.toString())) {
+      throw new ParseException("unrecognised binary format (" + (name == null ? "no name" : name) + ")");
+    }
+    Metadata metadata = new Metadata();
+    if (name != null) metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+    metadata.set(Metadata.CONTENT_TYPE, mediaType);
+    TextBuilder builder = new TextBuilder(limits.maxChars());
+    StructureHandler handler = new StructureHandler(builder);
+    Future<?> run = parsing.submit(() -> {
+      try (TikaInputStream in = TikaInputStream.get(content)) {
+        ParseContext context = new ParseContext();
+        context.set(Parser.class, parser);
+        parser.parse(in, handler, metadata, context);
+      }
+      return null;
+    });
+    try {
+      run.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      run.cancel(true);
+      throw new ParseException("parsing took longer than " + describe(limits.timeout()) + "; gave up");
+    } catch (InterruptedException e) {
+      run.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new ParseException("interrupted while parsing", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof EncryptedDocumentException) throw new ParseException("the " + mediaType + " document is encrypted", cause);
+      throw new ParseException("cannot parse " + mediaType + ": " + rootMessage(cause), cause);
+    }
+    String title = firstNonBlank(titleHint, metadata.get(TikaCoreProperties.TITLE), handler.firstHeading(), fileTitle(name));
+    return new ParsedDocument(title, mediaType, builder.text(), builder.blocks(), handler.pages());
+  }
+
+  private static void requireText(byte[] content, String mediaType) throws ParseException {
+    int sample = Math.min(content.length, 8192);
+    int control = 0;
+    for (int i = 0; i < sample; i++) {
+      int b = content[i] & 0xff;
+      if (b == 0) throw new ParseException("binary content in a text file (NUL byte at offset " + i + ")");
+      if (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f') control++;
+    }
+    if (control * 10 > sample) throw new ParseException("binary content in a text file (" + control + " control bytes in the first " + sample + ")");
+  }
+
+  private static String decodeUtf8(byte[] content) throws ParseException {
+    int offset = content.length >= 3 && (content[0] & 0xff) == 0xEF && (content[1] & 0xff) == 0xBB && (content[2] & 0xff) == 0xBF ? 3 : 0;
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer bytes = ByteBuffer.wrap(content, offset, content.length - offset);
+    try {
+      return decoder.decode(bytes).toString();
+    } catch (MalformedInputException e) {
+      throw new ParseException("invalid UTF-8 at byte " + bytes.position(), e);
+    } catch (CharacterCodingException e) {
+      throw new ParseException("invalid UTF-8: " + e.getMessage(), e);
+    }
+  }
+
+  private static String fileTitle(String name) {
+    if (name == null || name.isBlank()) return null;
+    String base = name.replaceAll("[?#].*$", "").replaceAll("/+$", "");
+    base = base.substring(base.lastIndexOf('/') + 1);
+    int dot = base.lastIndexOf('.');
+    return (dot > 0 ? base.substring(0, dot) : base).strip();
+  }
+
+  private static String firstNonBlank(String... candidates) {
+    for (String candidate : candidates) {
+      if (candidate != null && !candidate.isBlank()) return candidate.strip();
+    }
+    return null;
+  }
+
+  private static String describe(Duration duration) {
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    message = message.lines().findFirst().orElse(message);
+    return message.length() > 300 ? message.substring(0, 300) + "…" : message;
+  }
+
+  @Override
+  public void close() {
+    parsing.shutdownNow();
+  }
+}
