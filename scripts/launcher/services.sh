@@ -80,3 +80,10 @@ start_service() {
   done
   say "started $name (pid $pid, port $port)"
 }
+
+# Runs a command-line tool of a module (ingest, dlq …) with the platform's settings.
+run_tool() {
+  local module="$1" main="$2"; shift 2
+  export OPENTIER_KAFKA_BOOTSTRAP="${OPENTIER_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}"
+  exec java ${OPENTIER_TOOL_JAVA_OPTS:--Xmx1g} "-DOPENTIER_LOG_LEVEL=${OPENTIER_LOG_LEVEL:-WARN}" --enable-native-access=ALL-UNNAMED -cp "$(module_classpath "$module")" "$main" "$@"
+}

@@ -1,0 +1,109 @@
+package dev.opentier.ingest.cli;
+
+import dev.opentier.ingest.job.Ingestion;
+import dev.opentier.platform.config.SettingException;
+import dev.opentier.platform.config.Settings;
+import dev.opentier.platform.db.Database;
+import dev.opentier.platform.db.DatabaseSettings;
+import dev.opentier.platform.kafka.KafkaSettings;
+import dev.opentier.platform.kafka.Topics;
+import dev.opentier.platform.pipeline.DeadLetter;
+import dev.opentier.platform.pipeline.DocumentEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./opentier dlq list|replay}: the dead-letter topic, read from the start, and replay of what is in it. */
+@Command(name = "opentier dlq", mixinStandardHelpOptions = true,
+    description = "Lists the dead letters (documents the pipeline could not process), or replays them onto opentier.documents as a new job.")
+public final class DlqCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "list|replay")
+  String action;
+
+  @Option(names = "--job", description = "only the dead letters of this ingestion job")
+  UUID job;
+
+  @Option(names = "--document", description = "only the dead letters of this document id")
+  String document;
+
+  public static void main(String[] args) {
+    CommandLine line = new CommandLine(new DlqCommand());
+    line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      System.err.println("opentier dlq: " + (e instanceof SettingException || e instanceof IllegalArgumentException ? e.getMessage() : e.toString()));
+      return 2;
+    });
+    System.exit(line.execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!action.equals("list") && !action.equals("replay")) throw new IllegalArgumentException("the action is list or replay, got '" + action + "'");
+    Settings settings = Settings.fromEnvironment();
+    KafkaSettings kafka = KafkaSettings.from(settings);
+    List<DeadLetter> letters = read(kafka).stream()
+        .filter(l -> job == null || job.equals(l.jobId()))
+        .filter(l -> document == null || document.equals(l.documentId()))
+        .toList();
+    if (action.equals("list")) {
+      for (DeadLetter l : letters) {
+        System.out.printf("%s  %s  job %s  [%s] %s%n", l.failedAt(), l.documentId(), l.jobId(), l.stage(), l.reason());
+      }
+      System.out.printf("%d dead letter(s)%n", letters.size());
+      return 0;
+    }
+    // The newest dead letter of each document is the version to try again.
+    Map<String, DocumentEvent> latest = new LinkedHashMap<>();
+    int unreplayable = 0;
+    for (DeadLetter l : letters) {
+      if (l.original() == null) unreplayable++;
+      else latest.put(l.documentId(), l.original());
+    }
+    if (latest.isEmpty()) {
+      System.out.printf("nothing to replay (%d dead letter(s) were not valid events and cannot be replayed)%n", unreplayable);
+      return 0;
+    }
+    try (Database database = Database.connect(DatabaseSettings.from(settings), "ingest");
+         Ingestion ingestion = new Ingestion(database.dsl(), kafka)) {
+      UUID replay = ingestion.replay(new ArrayList<>(latest.values()), null);
+      System.out.printf("job %s: replayed %d document(s)%s%n", replay, latest.size(),
+          unreplayable == 0 ? "" : "; " + unreplayable + " invalid record(s) cannot be replayed");
+    }
+    return 0;
+  }
+
+  /** Every record of the dead-letter topic, from the beginning to the current end. */
+  static List<DeadLetter> read(KafkaSettings kafka) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 33 * 1024 * 1024);
+    List<DeadLetter> letters = new ArrayList<>();
+    try (KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(props,
+        Topics.DEAD_LETTERS.keySerde().deserializer(), Topics.DEAD_LETTERS.valueSerde().deserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS.name(), Duration.ofSeconds(10)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(500)).forEach(record -> {
+          if (record.value() != null) letters.add(record.value());
+        });
+      }
+    }
+    return letters;
+  }
+}
