@@ -90,7 +90,7 @@ public final class CurationStreams implements AutoCloseable {
           new Chunker(embedder.tokenizer(), pipeline.chunkMaxTokens(), pipeline.chunkOverlapTokens()),
           embedder, new DocumentIndex(database.dsl()), new PipelineMetrics(registry, embedder));
 
-      KafkaStreams streams = new KafkaStreams(CurationTopology.build(stages), streamsConfig(pipeline, kafkaSettings));
+      KafkaStreams streams = new KafkaStreams(CurationTopology.build(stages, kafkaSettings), streamsConfig(pipeline, kafkaSettings));
       // A failure that escapes the stages (the database is down) is retried by a fresh thread from
       // the last committed offset; the sink's idempotent writes make the replay harmless.
       streams.setUncaughtExceptionHandler(e -> {

@@ -36,7 +36,7 @@ public record Work(
   public static Work received(byte[] raw) {
     DocumentEvent event;
     try {
-      event = EVENTS.deserializer().deserialize(Topics.DOCUMENTS.name(), raw);
+      event = EVENTS.deserializer().deserialize(Topics.DOCUMENTS.baseName(), raw);
     } catch (RuntimeException e) {
       return new Work(null, raw, null, null, null, Outcome.FAILED, "receive", e.getMessage());
     }

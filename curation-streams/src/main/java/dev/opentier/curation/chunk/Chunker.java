@@ -12,7 +12,8 @@ import java.util.Locale;
 
 /**
  * Cuts a parsed document into chunks that fit the embedding model's window, following its
- * structure: a chunk never spans two sections (a heading starts a new one), breaks fall between
+ * structure: a chunk never spans two sections (a heading starts a new one) nor two pages (so a
+ * citation's page is exact), breaks fall between
  * sentences, and a sentence longer than the window is cut at token boundaries. Consecutive chunks
  * of one section overlap by up to {@code overlapTokens} of whole sentences. Tokens are counted with
  * the model's own tokenizer, so every chunk's count (special tokens included) is at most
@@ -45,13 +46,18 @@ public final class Chunker {
     String[] headings = new String[6];
     sectionPaths.add(List.of());
     int section = 0;
+    Integer page = null;
     for (ParsedDocument.Block block : document.blocks()) {
       if (block.isHeading()) {
         headings[block.level() - 1] = text.substring(block.start(), block.end());
         Arrays.fill(headings, block.level(), headings.length, null);
         sectionPaths.add(Arrays.stream(headings).filter(h -> h != null).toList());
         section++;
+      } else if (block.page() != null && !block.page().equals(page) && !units.isEmpty()) {
+        sectionPaths.add(sectionPaths.get(section)); // a new page: same headings, new chunk
+        section++;
       }
+      page = block.page();
       addUnits(text, block, section, units);
     }
     return assemble(text, units, sectionPaths);

@@ -1,25 +1,20 @@
 package dev.opentier.ingest.cli;
 
+import dev.opentier.ingest.job.DeadLetters;
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.Database;
 import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.kafka.KafkaSettings;
-import dev.opentier.platform.kafka.Topics;
 import dev.opentier.platform.pipeline.DeadLetter;
 import dev.opentier.platform.pipeline.DocumentEvent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +47,7 @@ public final class DlqCommand implements Callable<Integer> {
     if (!action.equals("list") && !action.equals("replay")) throw new IllegalArgumentException("the action is list or replay, got '" + action + "'");
     Settings settings = Settings.fromEnvironment();
     KafkaSettings kafka = KafkaSettings.from(settings);
-    List<DeadLetter> letters = read(kafka).stream()
+    List<DeadLetter> letters = DeadLetters.readAll(kafka).stream()
         .filter(l -> job == null || job.equals(l.jobId()))
         .filter(l -> document == null || document.equals(l.documentId()))
         .toList();
@@ -81,29 +76,5 @@ public final class DlqCommand implements Callable<Integer> {
           unreplayable == 0 ? "" : "; " + unreplayable + " invalid record(s) cannot be replayed");
     }
     return 0;
-  }
-
-  /** Every record of the dead-letter topic, from the beginning to the current end. */
-  static List<DeadLetter> read(KafkaSettings kafka) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 33 * 1024 * 1024);
-    List<DeadLetter> letters = new ArrayList<>();
-    try (KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(props,
-        Topics.DEAD_LETTERS.keySerde().deserializer(), Topics.DEAD_LETTERS.valueSerde().deserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS.name(), Duration.ofSeconds(10)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(500)).forEach(record -> {
-          if (record.value() != null) letters.add(record.value());
-        });
-      }
-    }
-    return letters;
   }
 }

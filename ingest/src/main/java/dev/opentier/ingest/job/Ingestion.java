@@ -56,9 +56,11 @@ public final class Ingestion implements AutoCloseable {
 
   private final DSLContext db;
   private final KafkaProducer<String, DocumentEvent> producer;
+  private final String documentsTopic;
 
   public Ingestion(DSLContext db, KafkaSettings kafka) {
     this.db = db;
+    this.documentsTopic = Topics.DOCUMENTS.name(kafka);
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "opentier-ingest");
@@ -127,7 +129,7 @@ public final class Ingestion implements AutoCloseable {
         continue;
       }
       DocumentEvent delete = DocumentEvent.delete(row.get(DOCUMENTS.ID), job, row.get(DOCUMENTS.SOURCE), row.get(DOCUMENTS.URI));
-      sends.add(producer.send(new ProducerRecord<>(Topics.DOCUMENTS.name(), delete.documentId(), delete), (m, e) -> {
+      sends.add(producer.send(new ProducerRecord<>(documentsTopic, delete.documentId(), delete), (m, e) -> {
         if (e != null) failure.compareAndSet(null, e);
       }));
     }
@@ -154,7 +156,7 @@ public final class Ingestion implements AutoCloseable {
       DocumentEvent again = new DocumentEvent(original.op(), original.documentId(), job, original.source(), original.uri(),
           original.title(), original.mediaType(), original.visibility(), original.ownerId(), original.metadata(),
           original.contentHash(), original.content(), original.refusal(), Instant.now());
-      sends.add(producer.send(new ProducerRecord<>(Topics.DOCUMENTS.name(), again.documentId(), again), (m, e) -> {
+      sends.add(producer.send(new ProducerRecord<>(documentsTopic, again.documentId(), again), (m, e) -> {
         if (e != null) failure.compareAndSet(null, e);
       }));
       if (again.isDelete()) deletes++; else upserts++;
@@ -204,7 +206,7 @@ public final class Ingestion implements AutoCloseable {
         document.uri(), document.title(), document.mediaType(), options.visibility(), options.ownerId(), document.metadata(),
         document.content() == null ? null : DocumentIds.version(document.content()), document.content(), document.refusal(),
         Instant.now());
-    return new ProducerRecord<>(Topics.DOCUMENTS.name(), event.documentId(), event);
+    return new ProducerRecord<>(documentsTopic, event.documentId(), event);
   }
 
   private int produceDeletesForMissing(UUID job, String sourceName, Set<String> seen) {
@@ -214,7 +216,7 @@ public final class Ingestion implements AutoCloseable {
       String id = row.get(DOCUMENTS.ID);
       if (seen.contains(id)) continue;
       DocumentEvent delete = DocumentEvent.delete(id, job, sourceName, row.get(DOCUMENTS.URI));
-      producer.send(new ProducerRecord<>(Topics.DOCUMENTS.name(), id, delete));
+      producer.send(new ProducerRecord<>(documentsTopic, id, delete));
       deletes++;
     }
     return deletes;
@@ -252,7 +254,7 @@ public final class Ingestion implements AutoCloseable {
         .execute();
   }
 
-  private static void awaitAll(List<Future<RecordMetadata>> sends, AtomicReference<Exception> failure) {
+  private void awaitAll(List<Future<RecordMetadata>> sends, AtomicReference<Exception> failure) {
     for (Future<RecordMetadata> send : sends) {
       try {
         send.get();
@@ -264,7 +266,7 @@ public final class Ingestion implements AutoCloseable {
       }
     }
     if (failure.get() != null) {
-      throw new SettingException(KafkaSettings.BOOTSTRAP, "could not produce to " + Topics.DOCUMENTS.name() + ": " + failure.get().getMessage(), failure.get());
+      throw new SettingException(KafkaSettings.BOOTSTRAP, "could not produce to " + documentsTopic + ": " + failure.get().getMessage(), failure.get());
     }
   }
 

@@ -65,8 +65,8 @@ public final class KafkaCluster implements AutoCloseable {
     Set<String> existing = new HashSet<>(admin.listTopics().names().get());
     List<NewTopic> missing = new ArrayList<>();
     for (Topic<?, ?> topic : Topics.ALL) {
-      if (existing.contains(topic.name())) continue;
-      missing.add(new NewTopic(topic.name(), topic.partitions(settings), settings.replicationFactor())
+      if (existing.contains(topic.name(settings))) continue;
+      missing.add(new NewTopic(topic.name(settings), topic.partitions(settings), settings.replicationFactor())
           .configs(topic.configs()));
     }
     if (!missing.isEmpty()) {

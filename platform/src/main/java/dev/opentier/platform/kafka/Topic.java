@@ -11,7 +11,7 @@ import org.apache.kafka.common.serialization.Serde;
  * (partitions relative to the cluster's setting, retention, largest message).
  */
 public record Topic<K, V>(
-    String name,
+    String baseName,
     Serde<K> keySerde,
     Serde<V> valueSerde,
     boolean partitionedLikeDocuments,
@@ -19,12 +19,17 @@ public record Topic<K, V>(
     int maxMessageBytes) {
 
   public Topic {
-    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(baseName, "baseName");
     Objects.requireNonNull(keySerde, "keySerde");
     Objects.requireNonNull(valueSerde, "valueSerde");
-    if (!name.startsWith("opentier.")) throw new IllegalArgumentException("topic name must start with 'opentier.'");
+    if (!baseName.startsWith("opentier.")) throw new IllegalArgumentException("topic name must start with 'opentier.'");
     if (retention.isNegative() || retention.isZero()) throw new IllegalArgumentException("retention must be positive");
     if (maxMessageBytes < 1024) throw new IllegalArgumentException("maxMessageBytes must be at least 1024");
+  }
+
+  /** The topic's name on a cluster: the settings' prefix (empty by default, e.g. {@code staging.}) and the base name. */
+  public String name(KafkaSettings settings) {
+    return settings.topicPrefix() + baseName;
   }
 
   /** Document topics share the cluster's partition count so a document keeps its partition; the rest use one. */

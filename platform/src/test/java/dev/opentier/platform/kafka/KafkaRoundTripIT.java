@@ -35,7 +35,7 @@ class KafkaRoundTripIT {
       cluster.createMissingTopics();
       assertThat(cluster.createMissingTopics()).as("a second run creates nothing").isEmpty();
 
-      var described = cluster.describe(Topics.ALL.stream().map(Topic::name).toList());
+      var described = cluster.describe(Topics.ALL.stream().map(t -> t.name(settings)).toList());
       assertThat(described.get("opentier.documents").partitions()).hasSize(3);
       assertThat(described.get("opentier.ingest.events").partitions()).hasSize(1);
 
@@ -62,7 +62,7 @@ class KafkaRoundTripIT {
     RecordMetadata sent;
     try (var producer = new KafkaProducer<>(producerProps(), Topics.DOCUMENTS.keySerde().serializer(),
         Topics.DOCUMENTS.valueSerde().serializer())) {
-      sent = producer.send(new ProducerRecord<>(Topics.DOCUMENTS.name(), key, value)).get();
+      sent = producer.send(new ProducerRecord<>(Topics.DOCUMENTS.name(settings), key, value)).get();
     }
 
     Properties props = new Properties();
@@ -73,7 +73,7 @@ class KafkaRoundTripIT {
     List<ConsumerRecord<String, DocumentEvent>> received = new ArrayList<>();
     try (var consumer = new KafkaConsumer<>(props, Topics.DOCUMENTS.keySerde().deserializer(),
         Topics.DOCUMENTS.valueSerde().deserializer())) {
-      consumer.subscribe(List.of(Topics.DOCUMENTS.name()));
+      consumer.subscribe(List.of(Topics.DOCUMENTS.name(settings)));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (received.stream().noneMatch(r -> r.key().equals(key)) && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(received::add);

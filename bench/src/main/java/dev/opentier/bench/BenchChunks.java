@@ -1,0 +1,68 @@
+package dev.opentier.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opentier.curation.chunk.Chunk;
+import dev.opentier.curation.chunk.Chunker;
+import dev.opentier.curation.parse.ParsedDocument;
+import dev.opentier.embedding.WordPieceTokenizer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/** Real chunks for benchmarks: SciFact abstracts cut by OpenTier's own chunker. */
+final class BenchChunks {
+  private BenchChunks() {}
+
+  static List<String> fromCorpus(Path corpus, WordPieceTokenizer tokenizer, int count) throws IOException {
+    Chunker chunker = new Chunker(tokenizer, WordPieceTokenizer.MAX_TOKENS, 32);
+    ObjectMapper json = new ObjectMapper();
+    List<String> chunks = new ArrayList<>();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(
+        corpus.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(corpus)) : Files.newInputStream(corpus),
+        StandardCharsets.UTF_8))) {
+      String line;
+      while (chunks.size() < count && (line = lines.readLine()) != null) {
+        JsonNode node = json.readTree(line);
+        String text = node.path("title").asText() + "\n\n" + node.path("text").asText();
+        var blocks = List.of(new ParsedDocument.Block(0, 0, text.length(), null));
+        for (Chunk chunk : chunker.chunk(new ParsedDocument(null, "text/plain", text, blocks, 0))) {
+          if (chunks.size() < count) chunks.add(chunk.text());
+        }
+      }
+    }
+    return chunks;
+  }
+
+  /** The text cut to its first {@code maxTokens} tokens (special tokens included), as langchain4j's tokenizer does. */
+  static String truncate(WordPieceTokenizer tokenizer, String text, int maxTokens) {
+    var encoding = tokenizer.encodeUntruncated(text);
+    if (encoding.getIds().length <= maxTokens) return text;
+    var spans = encoding.getCharTokenSpans();
+    var special = encoding.getSpecialTokenMask();
+    int kept = 0;
+    int end = 0;
+    for (int i = 0; i < spans.length && kept < maxTokens - 2; i++) {
+      if (special[i] != 0 || spans[i] == null) continue;
+      end = spans[i].getEnd();
+      kept++;
+    }
+    return text.substring(0, end);
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0, na = 0, nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.opentier.curation.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.mime.MediaType;
+import org.apache.tika.parser.ParseContext;
+import org.apache.tika.parser.Parser;
+import org.junit.jupiter.api.Test;
+import org.xml.sax.ContentHandler;
+
+class DocumentParserTest {
+  private final DocumentParser parser = new DocumentParser(new DocumentParser.Limits(1_000_000, 100_000, Duration.ofSeconds(20)));
+
+  @Test
+  void markdownKeepsItsHeadingsAsBlocks() throws Exception {
+    ParsedDocument parsed = parser.parse(utf8("# Title\n\nFirst para\ncontinues.\n\n## Part\n\nSecond."), "a.md", null, null);
+
+    assertThat(parsed.title()).isEqualTo("Title");
+    assertThat(parsed.text()).isEqualTo("Title\n\nFirst para continues.\n\nPart\n\nSecond.");
+    assertThat(parsed.blocks()).extracting(ParsedDocument.Block::level).containsExactly(1, 0, 2, 0);
+  }
+
+  @Test
+  void htmlDropsScriptsAndKeepsHeadingsAndTitle() throws Exception {
+    ParsedDocument parsed = parser.parse(utf8("<html><head><title>T</title><script>var x;</script></head>"
+        + "<body><h2>Head</h2><p>Body <b>text</b>.</p><script>alert(1)</script></body></html>"), "x.html", null, null);
+
+    assertThat(parsed.title()).isEqualTo("T");
+    assertThat(parsed.text()).isEqualTo("Head\n\nBody text.");
+  }
+
+  @Test
+  void invalidUtf8AndBinaryTextAndEmptyFilesAreRefusedWithTheirReason() {
+    assertThatThrownBy(() -> parser.parse(new byte[] {'o', 'k', (byte) 0xc3}, "a.txt", null, null))
+        .isInstanceOf(ParseException.class).hasMessage("invalid UTF-8 at byte 2");
+    assertThatThrownBy(() -> parser.parse(new byte[] {'a', 0, 'b'}, "a.txt", null, null))
+        .hasMessage("binary content in a text file (NUL byte at offset 1)");
+    assertThatThrownBy(() -> parser.parse(new byte[0], "a.txt", null, null)).hasMessage("empty document (0 bytes)");
+  }
+
+  @Test
+  void aDocumentOverTheParseLimitIsRefused() {
+    DocumentParser small = new DocumentParser(new DocumentParser.Limits(10, 100, Duration.ofSeconds(5)));
+
+    assertThatThrownBy(() -> small.parse(utf8("more than ten bytes"), "a.txt", null, null))
+        .hasMessage("document is 19 bytes, over the parse limit of 10");
+  }
+
+  @Test
+  void aParserThatRunsPastTheTimeLimitIsAbandonedWithAReason() {
+    CountDownLatch never = new CountDownLatch(1);
+    Parser stuck = new Parser() {
+      @Override
+      public Set<MediaType> getSupportedTypes(ParseContext context) {
+        return Set.of(MediaType.parse("application/pdf"));
+      }
+
+      @Override
+      public void parse(InputStream stream, ContentHandler handler, Metadata metadata, ParseContext context) throws java.io.IOException {
+        try {
+          never.await(); // a parser caught in a pathological document
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException("interrupted");
+        }
+      }
+    };
+    DocumentParser bounded = new DocumentParser(new DocumentParser.Limits(1_000_000, 1000, Duration.ofMillis(300)), stuck);
+
+    assertThatThrownBy(() -> bounded.parse(utf8("%PDF-1.4 anything"), "slow.pdf", null, null))
+        .isInstanceOf(ParseException.class)
+        .hasMessage("parsing took longer than 300 ms; gave up");
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

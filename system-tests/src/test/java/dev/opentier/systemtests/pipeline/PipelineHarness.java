@@ -1,0 +1,98 @@
+package dev.opentier.systemtests.pipeline;
+
+import dev.opentier.curation.CurationStreams;
+import dev.opentier.ingest.job.Ingestion;
+import dev.opentier.ingest.job.JobProgress;
+import dev.opentier.ingest.source.FolderSource;
+import dev.opentier.platform.config.Settings;
+import dev.opentier.platform.db.Database;
+import dev.opentier.platform.db.Migrations;
+import dev.opentier.platform.kafka.KafkaCluster;
+import dev.opentier.platform.kafka.KafkaSettings;
+import dev.opentier.platform.pipeline.DocumentEvent;
+import dev.opentier.platform.testing.ScratchDatabase;
+import dev.opentier.platform.testing.TestBroker;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The real pipeline for a test class: a scratch database, OpenTier's topics under a prefix of their
+ * own on the test broker, curation-streams running in this JVM, and the ingest library.
+ */
+final class PipelineHarness implements AutoCloseable {
+  final ScratchDatabase scratch;
+  final Database database;
+  final KafkaSettings kafka;
+  final Map<String, String> env = new HashMap<>();
+  final Ingestion ingestion;
+  private CurationStreams pipeline;
+
+  PipelineHarness(Map<String, String> extraSettings) throws Exception {
+    scratch = ScratchDatabase.create();
+    database = scratch.connect();
+    new Migrations(database.dataSource()).apply();
+    String prefix = "it" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    env.put("OPENTIER_DB_URL", scratch.settings().url());
+    env.put("OPENTIER_DB_USER", scratch.settings().user());
+    env.put("OPENTIER_DB_PASSWORD", scratch.settings().password());
+    env.put("OPENTIER_KAFKA_BOOTSTRAP", TestBroker.bootstrapServers());
+    env.put("OPENTIER_KAFKA_TOPIC_PREFIX", prefix);
+    env.put("OPENTIER_KAFKA_PARTITIONS", "3");
+    env.put("OPENTIER_STREAMS_APPLICATION_ID", prefix + "curation");
+    env.put("OPENTIER_STREAMS_STATE_DIR", Files.createTempDirectory("opentier-streams").toString());
+    env.put("OPENTIER_STREAMS_PORT", Integer.toString(freePort()));
+    env.putAll(extraSettings);
+    kafka = KafkaSettings.from(Settings.of(env));
+    try (KafkaCluster cluster = new KafkaCluster(kafka)) {
+      cluster.createMissingTopics();
+    }
+    ingestion = new Ingestion(database.dsl(), kafka);
+  }
+
+  PipelineHarness startPipeline() throws IOException {
+    pipeline = CurationStreams.start(Settings.of(env));
+    return this;
+  }
+
+  void stopPipeline() {
+    if (pipeline != null) pipeline.close();
+    pipeline = null;
+  }
+
+  JobProgress ingestFolder(Path folder, boolean sync) throws Exception {
+    return ingestFolder(folder, sync, 20 * 1024 * 1024);
+  }
+
+  JobProgress ingestFolder(Path folder, boolean sync, long maxBytes) throws Exception {
+    UUID job = ingestion.submit(new FolderSource(folder, List.of(), List.of(), maxBytes),
+        new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, sync), (documents, bytes) -> {});
+    return await(job);
+  }
+
+  JobProgress await(UUID job) throws InterruptedException {
+    JobProgress progress = ingestion.await(job, Duration.ofMinutes(5), p -> {});
+    if (!progress.finished()) throw new AssertionError("the pipeline did not conclude job " + job + " in 5 minutes: " + progress);
+    return progress;
+  }
+
+  @Override
+  public void close() {
+    stopPipeline();
+    ingestion.close();
+    database.close();
+    scratch.close();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
