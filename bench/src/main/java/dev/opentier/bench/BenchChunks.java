@@ -20,6 +20,24 @@ import java.util.zip.GZIPInputStream;
 final class BenchChunks {
   private BenchChunks() {}
 
+  /**
+   * The SciFact corpus: {@code OPENTIER_BENCH_CORPUS}, else {@code shared/data/scifact/corpus.jsonl.gz}
+   * in the working folder or any folder above it (the checkout sits beside {@code shared/}), else
+   * {@code /work/shared/…}.
+   */
+  static Path locateCorpus() {
+    String configured = System.getenv("OPENTIER_BENCH_CORPUS");
+    if (configured != null && !configured.isBlank()) return Path.of(configured);
+    Path relative = Path.of("shared", "data", "scifact", "corpus.jsonl.gz");
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve(relative))) return dir.resolve(relative);
+    }
+    Path fallback = Path.of("/work").resolve(relative);
+    if (Files.isRegularFile(fallback)) return fallback;
+    throw new IllegalStateException("cannot find the SciFact corpus (shared/data/scifact/corpus.jsonl.gz above "
+        + Path.of("").toAbsolutePath() + "); set OPENTIER_BENCH_CORPUS");
+  }
+
   static List<String> fromCorpus(Path corpus, WordPieceTokenizer tokenizer, int count) throws IOException {
     Chunker chunker = new Chunker(tokenizer, WordPieceTokenizer.MAX_TOKENS, 32);
     ObjectMapper json = new ObjectMapper();

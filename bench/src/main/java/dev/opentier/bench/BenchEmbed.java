@@ -20,7 +20,7 @@ public final class BenchEmbed {
   private BenchEmbed() {}
 
   public static void main(String[] args) throws Exception {
-    Path corpus = Path.of(args.length > 0 ? args[0] : "../shared/data/scifact/corpus.jsonl.gz");
+    Path corpus = args.length > 0 && !args[0].isBlank() ? Path.of(args[0]) : BenchChunks.locateCorpus();
     int count = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     boolean withLangchain4j = !(args.length > 2 && args[2].equals("--opentier-only"));
     EmbeddingSettings configured = EmbeddingSettings.from(Settings.fromEnvironment());

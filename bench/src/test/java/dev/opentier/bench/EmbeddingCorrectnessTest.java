@@ -6,7 +6,6 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.opentier.embedding.Embedder;
 import dev.opentier.embedding.EmbeddingSettings;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +14,7 @@ class EmbeddingCorrectnessTest {
   @Test
   void fiftyRealChunksEmbedAsLangchain4jEmbedsThem() throws Exception {
     try (Embedder ours = Embedder.create(new EmbeddingSettings(EmbeddingSettings.Device.CPU, EmbeddingSettings.Model.FP32, 2, 4))) {
-      List<String> chunks = BenchChunks.fromCorpus(Path.of("../../shared/data/scifact/corpus.jsonl.gz").toFile().exists()
-              ? Path.of("../../shared/data/scifact/corpus.jsonl.gz") : Path.of("../shared/data/scifact/corpus.jsonl.gz"),
-          ours.tokenizer(), 200).stream()
+      List<String> chunks = BenchChunks.fromCorpus(BenchChunks.locateCorpus(), ours.tokenizer(), 200).stream()
           .map(text -> BenchChunks.truncate(ours.tokenizer(), text, 128))
           .limit(50)
           .toList();
