@@ -11,6 +11,7 @@ public record PipelineSettings(
     int streamThreads,
     Path stateDir,
     Duration commitInterval,
+    Duration sessionTimeout,
     DocumentParser.Limits parseLimits,
     int chunkMaxTokens,
     int chunkOverlapTokens,
@@ -21,6 +22,7 @@ public record PipelineSettings(
   public static final String THREADS = "OPENTIER_STREAMS_THREADS";
   public static final String STATE_DIR = "OPENTIER_STREAMS_STATE_DIR";
   public static final String COMMIT_MS = "OPENTIER_STREAMS_COMMIT_MS";
+  public static final String SESSION_TIMEOUT_MS = "OPENTIER_STREAMS_SESSION_TIMEOUT_MS";
   public static final String PARSE_MAX_BYTES = "OPENTIER_PARSE_MAX_BYTES";
   public static final String PARSE_MAX_CHARS = "OPENTIER_PARSE_MAX_CHARS";
   public static final String PARSE_TIMEOUT = "OPENTIER_PARSE_TIMEOUT_SECONDS";
@@ -35,6 +37,7 @@ public record PipelineSettings(
         settings.integer(THREADS, Runtime.getRuntime().availableProcessors(), 1, 64),
         Path.of(settings.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "opentier-streams").toString())),
         Duration.ofMillis(settings.integer(COMMIT_MS, 100, 10, 60_000)),
+        Duration.ofMillis(settings.integer(SESSION_TIMEOUT_MS, 45_000, 6_000, 1_800_000)),
         new DocumentParser.Limits(
             settings.integer(PARSE_MAX_BYTES, 50 * 1024 * 1024, 1, Integer.MAX_VALUE),
             settings.integer(PARSE_MAX_CHARS, 5_000_000, 1_000, Integer.MAX_VALUE),

@@ -1,0 +1,123 @@
+package dev.opentier.systemtests.pipeline;
+
+import static dev.opentier.platform.db.schema.Tables.CHUNKS;
+import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.opentier.ingest.job.Ingestion;
+import dev.opentier.ingest.job.JobProgress;
+import dev.opentier.ingest.source.Source;
+import dev.opentier.ingest.source.SourceDocument;
+import dev.opentier.platform.pipeline.DocumentEvent;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * curation-streams as its own process, killed with SIGKILL in the middle of a 2,000-document job
+ * and started again: afterwards every document is there exactly once with exactly its chunks, and
+ * the job counted each document once.
+ */
+class KillRecoveryIT {
+  private static final int DOCUMENTS_IN_JOB = 2_000;
+
+  @TempDir Path temp;
+  private PipelineHarness harness;
+  private Process pipeline;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness = new PipelineHarness(Map.of("OPENTIER_STREAMS_SESSION_TIMEOUT_MS", "6000", "OPENTIER_STREAMS_THREADS", "2"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (pipeline != null) pipeline.destroyForcibly();
+    harness.close();
+  }
+
+  @Test
+  void killingThePipelineMidJobLosesNothingAndDuplicatesNothing() throws Exception {
+    pipeline = startPipelineProcess("first");
+    UUID job = harness.ingestion.submit(generated(), new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false),
+        (documents, bytes) -> {});
+    DSLContext db = harness.database.dsl();
+
+    // When a good part, but not all, is indexed: kill -9.
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+        .until(() -> db.fetchCount(DOCUMENTS) >= DOCUMENTS_IN_JOB / 4);
+    pipeline.destroyForcibly().waitFor();
+    int indexedAtKill = db.fetchCount(DOCUMENTS);
+    assertThat(indexedAtKill).isLessThan(DOCUMENTS_IN_JOB);
+
+    pipeline = startPipelineProcess("second");
+    JobProgress done = harness.await(job);
+
+    assertThat(done.indexed()).isEqualTo(DOCUMENTS_IN_JOB);
+    assertThat(done.failed()).isZero();
+    assertThat(db.fetchCount(DOCUMENTS, DOCUMENTS.STATUS.eq("indexed"))).isEqualTo(DOCUMENTS_IN_JOB);
+    // Exactly its chunks: one version per document, positions 0..n-1 once each, as many as it says.
+    assertThat(db.fetchValue(DSL.selectCount().from(DSL.select(CHUNKS.DOCUMENT_ID).from(CHUNKS)
+        .join(DOCUMENTS).on(DOCUMENTS.ID.eq(CHUNKS.DOCUMENT_ID))
+        .groupBy(CHUNKS.DOCUMENT_ID, DOCUMENTS.CHUNK_COUNT)
+        .having(DSL.count().ne(DOCUMENTS.CHUNK_COUNT)
+            .or(DSL.countDistinct(CHUNKS.POSITION).ne(DOCUMENTS.CHUNK_COUNT))
+            .or(DSL.max(CHUNKS.POSITION).ne(DOCUMENTS.CHUNK_COUNT.minus(1)))
+            .or(DSL.countDistinct(CHUNKS.DOCUMENT_VERSION).ne(1))))))
+        .isZero();
+    assertThat(db.fetchCount(CHUNKS)).isEqualTo(
+        db.select(DSL.sum(DOCUMENTS.CHUNK_COUNT)).from(DOCUMENTS).fetchOne(0, Integer.class));
+    assertThat(db.fetchCount(CHUNKS)).isGreaterThan(DOCUMENTS_IN_JOB);
+  }
+
+  /** 2,000 short documents, every tenth long enough for several chunks. */
+  private static Source generated() {
+    return new Source() {
+      @Override
+      public String name() {
+        return "generated:kill-recovery";
+      }
+
+      @Override
+      public String kind() {
+        return "stdin";
+      }
+
+      @Override
+      public void forEach(Consumer<SourceDocument> sink) {
+        for (int i = 0; i < DOCUMENTS_IN_JOB; i++) {
+          String text = i % 10 == 0 ? Fixtures.prose("document " + i, 400) : "Document " + i + " is about topic " + (i % 37) + ".";
+          sink.accept(SourceDocument.of("doc-" + i, "generated:doc-" + i, "Document " + i, "text/plain",
+              text.getBytes(StandardCharsets.UTF_8), Map.of()));
+        }
+      }
+    };
+  }
+
+  private Process startPipelineProcess(String name) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
+        "-cp", System.getProperty("java.class.path"), "dev.opentier.curation.CurationStreamsMain");
+    builder.environment().keySet().removeIf(key -> key.startsWith("OPENTIER_"));
+    builder.environment().putAll(harness.env);
+    File log = temp.resolve("curation-streams-" + name + ".log").toFile();
+    builder.redirectErrorStream(true).redirectOutput(log);
+    Process process = builder.start();
+    await().atMost(Duration.ofMinutes(1)).until(() -> !process.isAlive() || Files.readString(log.toPath()).contains("curation-streams running"));
+    assertThat(process.isAlive()).as("curation-streams started (log: %s)", log).isTrue();
+    return process;
+  }
+}
