@@ -40,8 +40,10 @@ public final class BenchEmbed {
         ours.embedAll(at128.subList(0, Math.min(64, at128.size()))); // warm-up
         long started = System.nanoTime();
         List<float[]> oursAt128 = ours.embedAll(at128);
-        double oursRate = full.size() / seconds(started);
-        System.out.printf(Locale.ROOT, "%s opentier @128 tokens: %.1f chunks/s%n", name, oursRate);
+        double oursSeconds = seconds(started);
+        double oursRate = full.size() / oursSeconds;
+        System.out.printf(Locale.ROOT, "%s opentier @128 tokens: %.1f chunks/s (%.0f GFLOP/s of model arithmetic)%n",
+            name, oursRate, flops(ours, at128, 128) / oursSeconds / 1e9);
 
         if (withLangchain4j) {
           EmbeddingModel reference = model == EmbeddingSettings.Model.FP32
@@ -65,9 +67,25 @@ public final class BenchEmbed {
 
         started = System.nanoTime();
         ours.embedAll(full);
-        System.out.printf(Locale.ROOT, "%s opentier @256 tokens (full window): %.1f chunks/s%n", name, full.size() / seconds(started));
+        double fullSeconds = seconds(started);
+        System.out.printf(Locale.ROOT, "%s opentier @256 tokens (full window): %.1f chunks/s (%.0f GFLOP/s of model arithmetic)%n",
+            name, full.size() / fullSeconds, flops(ours, full, 256) / fullSeconds / 1e9);
       }
     }
+  }
+
+  /**
+   * The model's arithmetic for these texts: per layer (6) and token, the Q/K/V/output projections
+   * (4·d²) and the feed-forward (2·d·4d) as multiply-adds, plus attention scores and mixing
+   * (2·n²·d multiply-adds per layer); d = 384. Two FLOPs per multiply-add.
+   */
+  static double flops(Embedder embedder, List<String> texts, int window) {
+    double total = 0;
+    for (String text : texts) {
+      long n = Math.min(window, embedder.tokenizer().countTokens(text));
+      total += 6 * 2.0 * (n * (4.0 * 384 * 384 + 2.0 * 384 * 1536) + 2.0 * n * n * 384);
+    }
+    return total;
   }
 
   private static double seconds(long startedNanos) {
