@@ -11,15 +11,13 @@ import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
 import dev.opentier.platform.kafka.KafkaCluster;
 import dev.opentier.platform.kafka.KafkaSettings;
+import dev.opentier.platform.service.Resources;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -36,11 +34,11 @@ import org.slf4j.LoggerFactory;
 public final class CurationStreams implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CurationStreams.class);
 
-  private final List<AutoCloseable> resources;
+  private final Resources resources;
   private final KafkaStreams streams;
   private final HealthEndpoint health;
 
-  private CurationStreams(List<AutoCloseable> resources, KafkaStreams streams, HealthEndpoint health) {
+  private CurationStreams(Resources resources, KafkaStreams streams, HealthEndpoint health) {
     this.resources = resources;
     this.streams = streams;
     this.health = health;
@@ -64,7 +62,7 @@ public final class CurationStreams implements AutoCloseable {
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 64 * 1024 * 1024);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 33 * 1024 * 1024);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 33 * 1024 * 1024);
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 600_000);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) pipeline.transactionTimeout().toMillis());
     return props;
   }
 
@@ -72,10 +70,9 @@ public final class CurationStreams implements AutoCloseable {
     PipelineSettings pipeline = PipelineSettings.from(settings);
     KafkaSettings kafkaSettings = KafkaSettings.from(settings);
     EmbeddingSettings embeddingSettings = EmbeddingSettings.from(settings);
-    List<AutoCloseable> resources = new ArrayList<>();
+    Resources resources = new Resources();
     try {
-      Database database = Database.connect(DatabaseSettings.from(settings), "curation-streams");
-      resources.add(database);
+      Database database = resources.add(Database.connect(DatabaseSettings.from(settings), "curation-streams"));
       new Migrations(database.dataSource()).requireCurrent();
       try (KafkaCluster kafka = new KafkaCluster(kafkaSettings)) {
         kafka.requireReachable(Duration.ofSeconds(10));
@@ -84,10 +81,8 @@ public final class CurationStreams implements AutoCloseable {
       resources.add(registry::close);
       new JvmMemoryMetrics().bindTo(registry);
 
-      Embedder embedder = Embedder.create(embeddingSettings);
-      resources.add(embedder);
-      DocumentParser parser = new DocumentParser(pipeline.parseLimits());
-      resources.add(parser);
+      Embedder embedder = resources.add(Embedder.create(embeddingSettings));
+      DocumentParser parser = resources.add(new DocumentParser(pipeline.parseLimits()));
       PipelineStages stages = new PipelineStages(parser,
           new Chunker(embedder.tokenizer(), pipeline.chunkMaxTokens(), pipeline.chunkOverlapTokens()),
           embedder, new DocumentIndex(database.dsl()), new PipelineMetrics(registry, embedder));
@@ -110,7 +105,7 @@ public final class CurationStreams implements AutoCloseable {
           pipeline.streamThreads(), pipeline.healthHost(), health.port());
       return new CurationStreams(resources, streams, health);
     } catch (RuntimeException | IOException e) {
-      closeAll(resources);
+      resources.close();
       throw e;
     }
   }
@@ -127,18 +122,6 @@ public final class CurationStreams implements AutoCloseable {
   public void close() {
     health.close();
     streams.close(Duration.ofSeconds(30));
-    closeAll(resources);
-  }
-
-  private static void closeAll(List<AutoCloseable> resources) {
-    List<AutoCloseable> reversed = new ArrayList<>(resources);
-    Collections.reverse(reversed);
-    for (AutoCloseable resource : reversed) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        log.warn("closing {} failed", resource, e);
-      }
-    }
+    resources.close();
   }
 }

@@ -12,6 +12,7 @@ public record PipelineSettings(
     Path stateDir,
     Duration commitInterval,
     Duration sessionTimeout,
+    Duration transactionTimeout,
     DocumentParser.Limits parseLimits,
     int chunkMaxTokens,
     int chunkOverlapTokens,
@@ -23,6 +24,7 @@ public record PipelineSettings(
   public static final String STATE_DIR = "OPENTIER_STREAMS_STATE_DIR";
   public static final String COMMIT_MS = "OPENTIER_STREAMS_COMMIT_MS";
   public static final String SESSION_TIMEOUT_MS = "OPENTIER_STREAMS_SESSION_TIMEOUT_MS";
+  public static final String TRANSACTION_TIMEOUT = "OPENTIER_STREAMS_TRANSACTION_TIMEOUT_SECONDS";
   public static final String PARSE_MAX_BYTES = "OPENTIER_PARSE_MAX_BYTES";
   public static final String PARSE_MAX_CHARS = "OPENTIER_PARSE_MAX_CHARS";
   public static final String PARSE_TIMEOUT = "OPENTIER_PARSE_TIMEOUT_SECONDS";
@@ -32,16 +34,20 @@ public record PipelineSettings(
   public static final String HEALTH_PORT = "OPENTIER_STREAMS_PORT";
 
   public static PipelineSettings from(Settings settings) {
+    Duration parseTimeout = settings.seconds(PARSE_TIMEOUT, 60, 1, 3600);
     return new PipelineSettings(
         settings.string(APPLICATION_ID, "opentier-curation"),
         settings.integer(THREADS, Runtime.getRuntime().availableProcessors(), 1, 64),
         Path.of(settings.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "opentier-streams").toString())),
         Duration.ofMillis(settings.integer(COMMIT_MS, 100, 10, 60_000)),
         Duration.ofMillis(settings.integer(SESSION_TIMEOUT_MS, 45_000, 6_000, 1_800_000)),
+        // A transaction stays open while one document is processed, so it must outlast the slowest
+        // parse plus embedding; after a crash, partitions with an open transaction wait this long.
+        settings.seconds(TRANSACTION_TIMEOUT, (int) parseTimeout.toSeconds() + 120, 10, 900),
         new DocumentParser.Limits(
             settings.integer(PARSE_MAX_BYTES, 50 * 1024 * 1024, 1, Integer.MAX_VALUE),
-            settings.integer(PARSE_MAX_CHARS, 5_000_000, 1_000, Integer.MAX_VALUE),
-            settings.seconds(PARSE_TIMEOUT, 60, 1, 3600)),
+            settings.integer(PARSE_MAX_CHARS, 2_000_000, 1_000, Integer.MAX_VALUE),
+            parseTimeout),
         settings.integer(CHUNK_MAX_TOKENS, 256, 16, 256),
         settings.integer(CHUNK_OVERLAP, 32, 0, 120),
         settings.string(HEALTH_HOST, "127.0.0.1"),

@@ -7,13 +7,12 @@ import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
 import dev.opentier.platform.kafka.KafkaCluster;
 import dev.opentier.platform.kafka.KafkaSettings;
+import dev.opentier.platform.service.Resources;
 import dev.opentier.queryapi.health.Readiness;
 import dev.opentier.queryapi.intelligence.IntelligenceChannel;
 import io.javalin.Javalin;
 import java.net.BindException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +24,10 @@ import org.slf4j.LoggerFactory;
 public final class QueryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
 
-  private final List<AutoCloseable> resources;
+  private final Resources resources;
   private final Javalin app;
 
-  private QueryApi(List<AutoCloseable> resources, Javalin app) {
+  private QueryApi(Resources resources, Javalin app) {
     this.resources = resources;
     this.app = app;
   }
@@ -38,19 +37,16 @@ public final class QueryApi implements AutoCloseable {
     DatabaseSettings databaseSettings = DatabaseSettings.from(settings);
     KafkaSettings kafkaSettings = KafkaSettings.from(settings);
 
-    List<AutoCloseable> resources = new ArrayList<>();
+    Resources resources = new Resources();
     try {
-      Database database = Database.connect(databaseSettings, "query-api");
-      resources.add(database);
+      Database database = resources.add(Database.connect(databaseSettings, "query-api"));
       int applied = new Migrations(database.dataSource()).apply();
       log.info("database {}: {} migration(s) applied", databaseSettings.displayUrl(), applied);
 
-      KafkaCluster kafka = new KafkaCluster(kafkaSettings);
-      resources.add(kafka);
+      KafkaCluster kafka = resources.add(new KafkaCluster(kafkaSettings));
       kafka.requireReachable(Duration.ofSeconds(10));
 
-      IntelligenceChannel intelligence = IntelligenceChannel.connect(own.intelligenceTarget(), Duration.ofSeconds(3));
-      resources.add(intelligence);
+      IntelligenceChannel intelligence = resources.add(IntelligenceChannel.connect(own.intelligenceTarget(), Duration.ofSeconds(3)));
 
       Readiness readiness = new Readiness(own.readinessTimeout(), List.of(
           new Readiness.Check("database", timeout -> database.isReachable(timeout)),
@@ -70,7 +66,7 @@ public final class QueryApi implements AutoCloseable {
       log.info("query-api listening on http://{}:{}", own.host(), app.port());
       return new QueryApi(resources, app);
     } catch (RuntimeException e) {
-      closeAll(resources);
+      resources.close();
       throw e;
     }
   }
@@ -82,19 +78,7 @@ public final class QueryApi implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
-    closeAll(resources);
-  }
-
-  private static void closeAll(List<AutoCloseable> resources) {
-    List<AutoCloseable> reversed = new ArrayList<>(resources);
-    Collections.reverse(reversed);
-    for (AutoCloseable resource : reversed) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        log.warn("closing {} failed", resource, e);
-      }
-    }
+    resources.close();
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -15,6 +15,7 @@ import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,37 +86,26 @@ public final class DocumentIndex {
     DocumentEvent event = work.event();
     List<Chunk> chunks = work.chunks();
     OffsetDateTime now = OffsetDateTime.now();
+    Map<Field<?>, Object> version = new LinkedHashMap<>();
+    version.put(DOCUMENTS.OWNER_ID, event.ownerId());
+    version.put(DOCUMENTS.VISIBILITY, visibility(event));
+    version.put(DOCUMENTS.SOURCE, nonNull(event.source()));
+    version.put(DOCUMENTS.URI, nonNull(event.uri()));
+    version.put(DOCUMENTS.TITLE, clean(work.parsed().title()));
+    version.put(DOCUMENTS.MIME_TYPE, work.parsed().mediaType());
+    version.put(DOCUMENTS.CONTENT_HASH, event.contentHash());
+    version.put(DOCUMENTS.STATUS, "indexed");
+    version.put(DOCUMENTS.STATUS_REASON, null);
+    version.put(DOCUMENTS.SIZE_BYTES, (long) event.content().length);
+    version.put(DOCUMENTS.CHUNK_COUNT, chunks.size());
+    version.put(DOCUMENTS.METADATA, json(event.metadata()));
+    version.put(DOCUMENTS.LAST_JOB_ID, event.jobId());
+    version.put(DOCUMENTS.INDEXED_AT, now);
     db.insertInto(DOCUMENTS)
         .set(DOCUMENTS.ID, event.documentId())
-        .set(DOCUMENTS.OWNER_ID, event.ownerId())
-        .set(DOCUMENTS.VISIBILITY, visibility(event))
-        .set(DOCUMENTS.SOURCE, nonNull(event.source()))
-        .set(DOCUMENTS.URI, nonNull(event.uri()))
-        .set(DOCUMENTS.TITLE, clean(work.parsed().title()))
-        .set(DOCUMENTS.MIME_TYPE, work.parsed().mediaType())
-        .set(DOCUMENTS.CONTENT_HASH, event.contentHash())
-        .set(DOCUMENTS.STATUS, "indexed")
-        .setNull(DOCUMENTS.STATUS_REASON)
-        .set(DOCUMENTS.SIZE_BYTES, (long) event.content().length)
-        .set(DOCUMENTS.CHUNK_COUNT, chunks.size())
-        .set(DOCUMENTS.METADATA, json(event.metadata()))
-        .set(DOCUMENTS.LAST_JOB_ID, event.jobId())
-        .set(DOCUMENTS.INDEXED_AT, now)
+        .set(version)
         .onConflict(DOCUMENTS.ID).doUpdate()
-        .set(DOCUMENTS.OWNER_ID, event.ownerId())
-        .set(DOCUMENTS.VISIBILITY, visibility(event))
-        .set(DOCUMENTS.SOURCE, nonNull(event.source()))
-        .set(DOCUMENTS.URI, nonNull(event.uri()))
-        .set(DOCUMENTS.TITLE, clean(work.parsed().title()))
-        .set(DOCUMENTS.MIME_TYPE, work.parsed().mediaType())
-        .set(DOCUMENTS.CONTENT_HASH, event.contentHash())
-        .set(DOCUMENTS.STATUS, "indexed")
-        .setNull(DOCUMENTS.STATUS_REASON)
-        .set(DOCUMENTS.SIZE_BYTES, (long) event.content().length)
-        .set(DOCUMENTS.CHUNK_COUNT, chunks.size())
-        .set(DOCUMENTS.METADATA, json(event.metadata()))
-        .set(DOCUMENTS.LAST_JOB_ID, event.jobId())
-        .set(DOCUMENTS.INDEXED_AT, now)
+        .set(version)
         .set(DOCUMENTS.UPDATED_AT, now)
         .execute();
     db.deleteFrom(CHUNKS)
@@ -194,17 +184,33 @@ public final class DocumentIndex {
       case FAILED -> INGESTION_JOB_PROGRESS.FAILED;
       case DELETED -> INGESTION_JOB_PROGRESS.DELETED;
     };
+    StagesPassed passed = StagesPassed.of(work);
     db.insertInto(INGESTION_JOB_PROGRESS)
         .set(INGESTION_JOB_PROGRESS.JOB_ID, job)
         .set(counter, 1)
         .set(INGESTION_JOB_PROGRESS.CHUNKS, chunks)
         .set(INGESTION_JOB_PROGRESS.BYTES, bytes)
+        .set(INGESTION_JOB_PROGRESS.RECEIVED, 1)
+        .set(INGESTION_JOB_PROGRESS.PARSED, passed.parsed())
+        .set(INGESTION_JOB_PROGRESS.CHUNKED, passed.chunked())
+        .set(INGESTION_JOB_PROGRESS.EMBEDDED, passed.embedded())
         .onConflict(INGESTION_JOB_PROGRESS.JOB_ID).doUpdate()
         .set(counter, counter.plus(1))
+        .set(INGESTION_JOB_PROGRESS.RECEIVED, INGESTION_JOB_PROGRESS.RECEIVED.plus(1))
+        .set(INGESTION_JOB_PROGRESS.PARSED, INGESTION_JOB_PROGRESS.PARSED.plus(passed.parsed()))
+        .set(INGESTION_JOB_PROGRESS.CHUNKED, INGESTION_JOB_PROGRESS.CHUNKED.plus(passed.chunked()))
+        .set(INGESTION_JOB_PROGRESS.EMBEDDED, INGESTION_JOB_PROGRESS.EMBEDDED.plus(passed.embedded()))
         .set(INGESTION_JOB_PROGRESS.CHUNKS, INGESTION_JOB_PROGRESS.CHUNKS.plus(chunks))
         .set(INGESTION_JOB_PROGRESS.BYTES, INGESTION_JOB_PROGRESS.BYTES.plus(bytes))
         .set(INGESTION_JOB_PROGRESS.UPDATED_AT, DSL.currentOffsetDateTime())
         .execute();
+  }
+
+  /** Which stages a concluded document went through (1 or 0 each), for the job's stage counters. */
+  record StagesPassed(int parsed, int chunked, int embedded) {
+    static StagesPassed of(Work work) {
+      return new StagesPassed(work.parsed() != null ? 1 : 0, work.chunks() != null ? 1 : 0, work.vectors() != null ? 1 : 0);
+    }
   }
 
   private static String visibility(DocumentEvent event) {

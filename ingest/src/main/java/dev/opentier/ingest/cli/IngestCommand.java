@@ -178,6 +178,12 @@ public final class IngestCommand implements Callable<Integer> {
   private void printSummary(JobProgress p) {
     out.printf("indexed %d, unchanged %d, rejected %d, duplicate %d, failed %d, deleted %d; %d chunks%n",
         p.indexed(), p.unchanged(), p.rejected(), p.duplicate(), p.failed(), p.deleted(), p.chunks());
+    out.printf("stages: received %d, parsed %d, chunked %d, embedded %d%n",
+        p.stages().received(), p.stages().parsed(), p.stages().chunked(), p.stages().embedded());
+    p.problems().stream()
+        .collect(java.util.stream.Collectors.groupingBy(problem -> problem.outcome() + " at " + problem.stage(),
+            java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+        .forEach((what, count) -> out.printf("  %d %s%n", count, what));
     for (JobProgress.Problem problem : p.problems()) {
       out.printf("  %-8s %s  [%s] %s%n", problem.outcome(), problem.documentId(), problem.stage(), problem.reason());
     }

@@ -185,7 +185,10 @@ public final class Ingestion implements AutoCloseable {
         counts == null ? 0 : counts.getIndexed(), counts == null ? 0 : counts.getUnchanged(),
         counts == null ? 0 : counts.getRejected(), counts == null ? 0 : counts.getDuplicate(),
         counts == null ? 0 : counts.getFailed(), counts == null ? 0 : counts.getDeleted(),
-        counts == null ? 0 : counts.getChunks(), problems);
+        counts == null ? 0 : counts.getChunks(),
+        counts == null ? new JobProgress.Stages(0, 0, 0, 0)
+            : new JobProgress.Stages(counts.getReceived(), counts.getParsed(), counts.getChunked(), counts.getEmbedded()),
+        problems);
   }
 
   /** Polls the job's progress until the pipeline has concluded every document, or the timeout passes. */

@@ -22,7 +22,11 @@ public record JobProgress(
     int failed,
     int deleted,
     int chunks,
+    Stages stages,
     List<Problem> problems) {
+
+  /** How many of the job's concluded documents went through each stage. */
+  public record Stages(int received, int parsed, int chunked, int embedded) {}
 
   public record Problem(String documentId, String outcome, String stage, String reason) {}
 

@@ -29,6 +29,11 @@ public final class Migrations {
     return result.migrationsExecuted;
   }
 
+  /** How many migrations this build carries. */
+  public int available() {
+    return flyway.info().all().length;
+  }
+
   /** The version the schema should be at: the newest migration on the classpath. */
   public String expectedVersion() {
     MigrationInfo[] all = flyway.info().all();

@@ -33,7 +33,8 @@ class MigrationsIT {
   void migrationsApplyToAnEmptyDatabaseAndASecondRunIsANoOp() {
     Migrations migrations = new Migrations(database.dataSource());
 
-    assertThat(migrations.apply()).isEqualTo(6);
+    assertThat(migrations.available()).isGreaterThanOrEqualTo(7);
+    assertThat(migrations.apply()).isEqualTo(migrations.available());
     assertThat(migrations.apply()).isZero();
     migrations.requireCurrent();
 
@@ -64,7 +65,7 @@ class MigrationsIT {
 
     assertThatThrownBy(migrations::requireCurrent)
         .isInstanceOf(SchemaNotCurrentException.class)
-        .hasMessageContaining("6 migration(s) pending")
+        .hasMessageContaining(migrations.available() + " migration(s) pending")
         .hasMessageContaining("V1__extensions.sql");
   }
 

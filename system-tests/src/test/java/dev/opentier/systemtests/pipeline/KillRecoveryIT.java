@@ -40,7 +40,10 @@ class KillRecoveryIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    harness = new PipelineHarness(Map.of("OPENTIER_STREAMS_SESSION_TIMEOUT_MS", "6000", "OPENTIER_STREAMS_THREADS", "2"));
+    // A short transaction timeout: the killed process's open transaction must expire before its
+    // partitions move on (see the README's known limits).
+    harness = new PipelineHarness(Map.of("OPENTIER_STREAMS_SESSION_TIMEOUT_MS", "6000", "OPENTIER_STREAMS_THREADS", "2",
+        "OPENTIER_STREAMS_TRANSACTION_TIMEOUT_SECONDS", "15", "OPENTIER_PARSE_TIMEOUT_SECONDS", "5"));
   }
 
   @AfterEach

@@ -3,6 +3,7 @@ package dev.opentier.systemtests.pipeline;
 import static dev.opentier.platform.db.schema.Tables.CHUNKS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.opentier.ingest.job.DeadLetters;
 import dev.opentier.ingest.job.JobProgress;
@@ -10,6 +11,7 @@ import dev.opentier.ingest.source.DocumentIds;
 import dev.opentier.platform.pipeline.DeadLetter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -163,6 +165,8 @@ class PipelineIT {
 
     assertThat(done.indexed()).isEqualTo(1);
     assertThat(done.failed()).isEqualTo(5);
+    // The oversized file never reached the parser; the other four failed in it.
+    assertThat(done.stages()).isEqualTo(new JobProgress.Stages(6, 1, 1, 1));
     Map<String, String> reasons = done.problems().stream()
         .collect(Collectors.toMap(p -> nameOf(p.documentId()), p -> p.stage() + ": " + p.reason()));
     assertThat(reasons.get("corrupt.pdf")).startsWith("parse: cannot parse application/pdf");
@@ -171,8 +175,11 @@ class PipelineIT {
     assertThat(reasons.get("latin1.txt")).isEqualTo("parse: invalid UTF-8 at byte 3");
     assertThat(reasons.get("huge.txt")).matches("ingest: file is \\d+ bytes, over the ingest limit of 4000 bytes");
 
-    List<DeadLetter> letters = DeadLetters.readAll(harness.kafka).stream()
-        .filter(l -> done.jobId().equals(l.jobId())).toList();
+    // The outcomes are in PostgreSQL as each document concludes; the dead letters become visible
+    // when the pipeline's Kafka transaction commits, moments later.
+    List<DeadLetter> letters = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> DeadLetters.readAll(harness.kafka).stream().filter(l -> done.jobId().equals(l.jobId())).toList(),
+            found -> found.size() >= 5);
     assertThat(letters).hasSize(5);
     assertThat(letters).allSatisfy(l -> {
       assertThat(l.reason()).isNotBlank();
