@@ -31,6 +31,12 @@ check "a second up reuses what runs" bash -c "[[ \"\$1\" == *'query-api is alrea
 status_out="$("$ROOT/opentier" status)"
 check "status shows each component up" bash -c "[ \"\$(grep -cE '^(kafka|query-api|intelligence|curation-streams) +[0-9]+ +[0-9]+ +up' <<<\"\$1\")\" = 4 ]" _ "$status_out"
 
+# The CLI through the running platform: a folder with one good and one empty file.
+docs="$var/docs"; mkdir -p "$docs"; echo "A good document about the launcher." > "$docs/good.txt"; : > "$docs/empty.txt"
+ingest_out="$("$ROOT/opentier" ingest "$docs" --wait 2>&1)" && ingest_code=0 || ingest_code=$?
+check "ingest --wait exits 1 and its summary names the failure ($ingest_code)" \
+  bash -c "[ $ingest_code -eq 1 ] && [[ \"\$1\" == *'indexed 1,'*'failed 1,'*'[parse] empty document (0 bytes)'* ]]" _ "$ingest_out"
+
 pids="$(cat "$var"/run/*.pid | tr '\n' ' ')"
 check "down exits 0" "$ROOT/opentier" down
 check "no pid file is left" bash -c "! ls '$var'/run/*.pid >/dev/null 2>&1"

@@ -186,6 +186,13 @@ class PipelineIT {
       assertThat(l.original()).as("replayable").isNotNull();
       assertThat(l.uri()).startsWith("file:");
     });
+
+    // Replaying the dead letters runs them through the pipeline again, as a job of their own.
+    JobProgress replayed = harness.await(harness.ingestion.replay(letters.stream().map(DeadLetter::original).toList(), null));
+    assertThat(replayed.expected()).isEqualTo(5);
+    assertThat(replayed.failed()).isEqualTo(5);
+    assertThat(replayed.problems()).extracting(JobProgress.Problem::documentId)
+        .containsExactlyInAnyOrderElementsOf(letters.stream().map(DeadLetter::documentId).toList());
   }
 
   private String titleAndChunks(String relative) {
