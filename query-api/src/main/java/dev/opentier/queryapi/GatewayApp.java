@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.opentier.queryapi.auth.Access;
+import dev.opentier.queryapi.auth.AuthGuard;
+import dev.opentier.queryapi.auth.AuthRoutes;
 import dev.opentier.queryapi.edge.ApiErrors;
 import dev.opentier.queryapi.edge.RequestIds;
 import dev.opentier.queryapi.health.HealthRoutes;
@@ -15,23 +18,38 @@ import io.javalin.json.JavalinJackson;
 public final class GatewayApp {
   private GatewayApp() {}
 
-  public static Javalin create(Readiness readiness) {
+  /** What the routes need. */
+  public record Dependencies(Readiness readiness, AuthGuard guard, AuthRoutes auth) {}
+
+  public static Javalin create(Dependencies deps) {
     ObjectMapper mapper = new ObjectMapper()
         .registerModule(new JavaTimeModule())
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    HealthRoutes health = new HealthRoutes(readiness);
+    HealthRoutes health = new HealthRoutes(deps.readiness());
+    AuthRoutes auth = deps.auth();
 
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
       config.concurrency.useVirtualThreads = true;
+      config.http.maxRequestSize = 1024 * 1024; // JSON bodies; uploads get their own limit
       config.jsonMapper(new JavalinJackson(mapper, true));
       RequestIds.install(config);
       ApiErrors.install(config);
+      deps.guard().install(config);
 
-      config.routes.get("/health", health::health);
-      config.routes.get("/ready", health::ready);
+      config.routes.get("/health", health::health, Access.PUBLIC);
+      config.routes.get("/ready", health::ready, Access.PUBLIC);
+
+      config.routes.post("/api/auth/register", auth::register, Access.PUBLIC);
+      config.routes.post("/api/auth/login", auth::login, Access.PUBLIC);
+      config.routes.post("/api/auth/logout", auth::logout, Access.USER);
+      config.routes.get("/api/auth/me", auth::me, Access.USER);
+      config.routes.post("/api/account/password", auth::changePassword, Access.USER);
+      config.routes.get("/api/account/sessions", auth::listSessions, Access.USER);
+      config.routes.delete("/api/account/sessions/{id}", auth::revokeSession, Access.USER);
+      config.routes.delete("/api/account", auth::deleteAccount, Access.USER);
     });
   }
 }

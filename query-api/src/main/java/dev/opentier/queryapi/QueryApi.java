@@ -8,6 +8,13 @@ import dev.opentier.platform.db.Migrations;
 import dev.opentier.platform.kafka.KafkaCluster;
 import dev.opentier.platform.kafka.KafkaSettings;
 import dev.opentier.platform.service.Resources;
+import dev.opentier.queryapi.auth.Accounts;
+import dev.opentier.queryapi.auth.AdminBootstrap;
+import dev.opentier.queryapi.auth.AuthGuard;
+import dev.opentier.queryapi.auth.AuthRoutes;
+import dev.opentier.queryapi.auth.AuthSettings;
+import dev.opentier.queryapi.auth.PasswordHasher;
+import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.health.Readiness;
 import dev.opentier.queryapi.intelligence.IntelligenceChannel;
 import io.javalin.Javalin;
@@ -54,7 +61,12 @@ public final class QueryApi implements AutoCloseable {
           new Readiness.Check("intelligence", intelligence::isServing)));
       resources.add(readiness);
 
-      Javalin app = GatewayApp.create(readiness);
+      AuthSettings authSettings = AuthSettings.from(settings, own.port());
+      Accounts accounts = new Accounts(database.dsl(), new PasswordHasher());
+      Sessions sessions = new Sessions(database.dsl(), authSettings);
+      AdminBootstrap.ensureAdmin(accounts, authSettings);
+      Javalin app = GatewayApp.create(new GatewayApp.Dependencies(readiness, new AuthGuard(sessions, authSettings),
+          new AuthRoutes(accounts, sessions, authSettings)));
       try {
         app.start(own.host(), own.port());
       } catch (RuntimeException e) {

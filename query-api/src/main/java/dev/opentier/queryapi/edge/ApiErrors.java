@@ -1,5 +1,7 @@
 package dev.opentier.queryapi.edge;
 
+import com.fasterxml.jackson.core.JacksonException;
+import dev.opentier.queryapi.auth.Accounts;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -21,6 +23,10 @@ public final class ApiErrors {
 
   public static void install(JavalinConfig config) {
     config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage()));
+    config.routes.exception(Accounts.InvalidInput.class, (e, ctx) -> respond(ctx, HttpStatus.BAD_REQUEST, "invalid_input", e.getMessage()));
+    config.routes.exception(Accounts.EmailTaken.class, (e, ctx) -> respond(ctx, HttpStatus.CONFLICT, "email_taken", e.getMessage()));
+    config.routes.exception(JacksonException.class, (e, ctx) ->
+        respond(ctx, HttpStatus.BAD_REQUEST, "invalid_json", "the body is not the JSON this route takes: " + e.getOriginalMessage()));
     config.routes.exception(HttpResponseException.class, (e, ctx) -> {
       HttpStatus status = HttpStatus.forStatus(e.getStatus());
       respond(ctx, status, codeOf(status), e.getMessage());

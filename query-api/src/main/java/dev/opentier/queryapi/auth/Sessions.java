@@ -1,0 +1,72 @@
+package dev.opentier.queryapi.auth;
+
+import static dev.opentier.platform.db.schema.Tables.SESSIONS;
+import static dev.opentier.platform.db.schema.Tables.USERS;
+
+import dev.opentier.platform.db.schema.tables.records.SessionsRecord;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+
+/**
+ * Opaque sessions in PostgreSQL (revocation is a row delete). One indexed query authenticates a
+ * request: the token's hash finds the row, which caches the user's role. Writes sessions.
+ */
+public final class Sessions {
+  /** last_seen_at is written at most this often per session, so reads stay reads. */
+  private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+  private final DSLContext db;
+  private final AuthSettings settings;
+
+  public Sessions(DSLContext db, AuthSettings settings) {
+    this.db = db;
+    this.settings = settings;
+  }
+
+  /** A new session for the user; returns the token (shown to the client once, never stored). */
+  public Issued create(UUID userId, String role, String ip, String userAgent) {
+    String token = SessionToken.generate();
+    OffsetDateTime expires = OffsetDateTime.now().plus(settings.absoluteTimeout());
+    UUID id = db.insertInto(SESSIONS)
+        .set(SESSIONS.TOKEN_HASH, SessionToken.hash(token))
+        .set(SESSIONS.USER_ID, userId)
+        .set(SESSIONS.ROLE, role)
+        .set(SESSIONS.EXPIRES_AT, expires)
+        .set(SESSIONS.IP, ip)
+        .set(SESSIONS.USER_AGENT, userAgent == null ? null : userAgent.substring(0, Math.min(400, userAgent.length())))
+        .returning(SESSIONS.ID)
+        .fetchOne(SESSIONS.ID);
+    return new Issued(id, token, expires);
+  }
+
+  public record Issued(UUID sessionId, String token, OffsetDateTime expiresAt) {}
+
+  /** The live session of a token: not expired (absolute or idle); touches last_seen_at. */
+  public Optional<SessionsRecord> authenticate(String token) {
+    if (!SessionToken.wellFormed(token)) return Optional.empty();
+    OffsetDateTime now = OffsetDateTime.now();
+    Optional<SessionsRecord> session = db.select(SESSIONS.fields()).from(SESSIONS)
+        .join(USERS).on(USERS.ID.eq(SESSIONS.USER_ID))
+        .where(SESSIONS.TOKEN_HASH.eq(SessionToken.hash(token)))
+        .and(SESSIONS.EXPIRES_AT.gt(now))
+        .and(SESSIONS.LAST_SEEN_AT.gt(now.minus(settings.idleTimeout())))
+        .and(USERS.DISABLED_AT.isNull())
+        .fetchOptional(r -> r.into(SESSIONS));
+    session.filter(s -> s.getLastSeenAt().isBefore(now.minus(TOUCH_EVERY))).ifPresent(s ->
+        db.update(SESSIONS).set(SESSIONS.LAST_SEEN_AT, now).where(SESSIONS.ID.eq(s.getId())).execute());
+    return session;
+  }
+
+  public List<SessionsRecord> of(UUID userId) {
+    return db.selectFrom(SESSIONS).where(SESSIONS.USER_ID.eq(userId)).orderBy(SESSIONS.LAST_SEEN_AT.desc()).fetch();
+  }
+
+  /** Ends one of the user's sessions; false when the user has no such session. */
+  public boolean revoke(UUID userId, UUID sessionId) {
+    return db.deleteFrom(SESSIONS).where(SESSIONS.ID.eq(sessionId)).and(SESSIONS.USER_ID.eq(userId)).execute() == 1;
+  }
+}
