@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.opentier.queryapi.admin.AdminRoutes;
 import dev.opentier.queryapi.auth.Access;
 import dev.opentier.queryapi.auth.AuthGuard;
 import dev.opentier.queryapi.auth.AuthRoutes;
@@ -19,7 +20,7 @@ public final class GatewayApp {
   private GatewayApp() {}
 
   /** What the routes need. */
-  public record Dependencies(Readiness readiness, AuthGuard guard, AuthRoutes auth) {}
+  public record Dependencies(Readiness readiness, AuthGuard guard, AuthRoutes auth, AdminRoutes admin) {}
 
   public static Javalin create(Dependencies deps) {
     ObjectMapper mapper = new ObjectMapper()
@@ -28,6 +29,7 @@ public final class GatewayApp {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     HealthRoutes health = new HealthRoutes(deps.readiness());
     AuthRoutes auth = deps.auth();
+    AdminRoutes admin = deps.admin();
 
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -50,6 +52,12 @@ public final class GatewayApp {
       config.routes.get("/api/account/sessions", auth::listSessions, Access.USER);
       config.routes.delete("/api/account/sessions/{id}", auth::revokeSession, Access.USER);
       config.routes.delete("/api/account", auth::deleteAccount, Access.USER);
+
+      config.routes.get("/api/admin/users", admin::listUsers, Access.ADMIN);
+      config.routes.get("/api/admin/users/{id}", admin::getUser, Access.ADMIN);
+      config.routes.patch("/api/admin/users/{id}", admin::changeUser, Access.ADMIN);
+      config.routes.delete("/api/admin/users/{id}", admin::deleteUser, Access.ADMIN);
+      config.routes.get("/api/admin/audit", admin::audit, Access.ADMIN);
     });
   }
 }

@@ -8,6 +8,7 @@ import dev.opentier.platform.db.Migrations;
 import dev.opentier.platform.kafka.KafkaCluster;
 import dev.opentier.platform.kafka.KafkaSettings;
 import dev.opentier.platform.service.Resources;
+import dev.opentier.queryapi.admin.AdminRoutes;
 import dev.opentier.queryapi.auth.Accounts;
 import dev.opentier.queryapi.auth.AdminBootstrap;
 import dev.opentier.queryapi.auth.AuthGuard;
@@ -66,7 +67,7 @@ public final class QueryApi implements AutoCloseable {
       Sessions sessions = new Sessions(database.dsl(), authSettings);
       AdminBootstrap.ensureAdmin(accounts, authSettings);
       Javalin app = GatewayApp.create(new GatewayApp.Dependencies(readiness, new AuthGuard(sessions, authSettings),
-          new AuthRoutes(accounts, sessions, authSettings)));
+          new AuthRoutes(accounts, sessions, authSettings), new AdminRoutes(database.dsl(), accounts)));
       try {
         app.start(own.host(), own.port());
       } catch (RuntimeException e) {
@@ -85,6 +86,14 @@ public final class QueryApi implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** Every HTTP route the app serves, as "METHOD /path" (the route-table test covers each one). */
+  public List<String> httpRoutes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(e -> e.endpoint.method.isHttpMethod())
+        .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+        .toList();
   }
 
   @Override

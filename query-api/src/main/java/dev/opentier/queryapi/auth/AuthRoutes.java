@@ -24,7 +24,7 @@ public final class AuthRoutes {
   public record Confirmation(String password) {}
 
   public record UserView(UUID id, String email, String name, String role, boolean emailVerified, OffsetDateTime createdAt) {
-    static UserView of(UsersRecord user) {
+    public static UserView of(UsersRecord user) {
       return new UserView(user.getId(), user.getEmail(), user.getDisplayName(), user.getRole(), user.getEmailVerifiedAt() != null, user.getCreatedAt());
     }
   }

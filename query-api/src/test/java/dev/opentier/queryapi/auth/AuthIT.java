@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.Database;
-import dev.opentier.platform.testing.ScratchDatabase;
-import dev.opentier.platform.testing.TestBroker;
-import dev.opentier.queryapi.QueryApi;
+import dev.opentier.queryapi.TestGateway;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,36 +25,20 @@ import org.junit.jupiter.api.Test;
 class AuthIT {
   private static final ObjectMapper json = new ObjectMapper();
   private static final HttpClient http = HttpClient.newHttpClient();
-  private static ScratchDatabase scratch;
+  private static TestGateway app;
   private static Database database;
-  private static QueryApi gateway;
   private static String base;
 
   @BeforeAll
   static void start() throws IOException {
-    scratch = ScratchDatabase.create();
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    gateway = QueryApi.start(Settings.of(Map.of(
-        "OPENTIER_DB_URL", scratch.settings().url(),
-        "OPENTIER_DB_USER", scratch.settings().user(),
-        "OPENTIER_DB_PASSWORD", scratch.settings().password(),
-        "OPENTIER_KAFKA_BOOTSTRAP", TestBroker.bootstrapServers(),
-        "OPENTIER_HTTP_PORT", Integer.toString(port),
-        "OPENTIER_INTELLIGENCE_TARGET", "127.0.0.1:1",
-        "OPENTIER_ADMIN_EMAIL", "root@example.org",
-        "OPENTIER_ADMIN_PASSWORD", "correct horse battery")));
-    base = "http://127.0.0.1:" + gateway.port();
-    database = scratch.connect();
+    app = new TestGateway();
+    database = app.database;
+    base = app.base;
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
-    database.close();
-    scratch.close();
+    app.close();
   }
 
   @Test

@@ -1,0 +1,102 @@
+package dev.opentier.queryapi.auth;
+
+import static dev.opentier.platform.db.schema.Tables.SESSIONS;
+import static dev.opentier.platform.db.schema.Tables.USERS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opentier.queryapi.TestGateway;
+import java.net.http.HttpResponse;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every route the gateway serves, with every kind of bad credential. The table below must name
+ * each route: a new route that is not added here fails the test.
+ */
+class RouteAccessIT {
+  private static final Map<String, Access> ROUTES = new LinkedHashMap<>();
+
+  static {
+    ROUTES.put("GET /health", Access.PUBLIC);
+    ROUTES.put("GET /ready", Access.PUBLIC);
+    ROUTES.put("POST /api/auth/register", Access.PUBLIC);
+    ROUTES.put("POST /api/auth/login", Access.PUBLIC);
+    ROUTES.put("POST /api/auth/logout", Access.USER);
+    ROUTES.put("GET /api/auth/me", Access.USER);
+    ROUTES.put("POST /api/account/password", Access.USER);
+    ROUTES.put("GET /api/account/sessions", Access.USER);
+    ROUTES.put("DELETE /api/account/sessions/{id}", Access.USER);
+    ROUTES.put("DELETE /api/account", Access.USER);
+    ROUTES.put("GET /api/admin/users", Access.ADMIN);
+    ROUTES.put("GET /api/admin/users/{id}", Access.ADMIN);
+    ROUTES.put("PATCH /api/admin/users/{id}", Access.ADMIN);
+    ROUTES.put("DELETE /api/admin/users/{id}", Access.ADMIN);
+    ROUTES.put("GET /api/admin/audit", Access.ADMIN);
+  }
+
+  private static TestGateway app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    app = new TestGateway();
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @Test
+  void theTableNamesEveryRouteTheAppServes() {
+    assertThat(app.gateway.httpRoutes()).containsExactlyInAnyOrderElementsOf(ROUTES.keySet());
+  }
+
+  @Test
+  void everyProtectedRouteRefusesEveryKindOfBadCredential() throws Exception {
+    Map<String, String> badTokens = new LinkedHashMap<>();
+    badTokens.put("none", null);
+    badTokens.put("malformed", "not-a-token");
+    badTokens.put("unknown", "f".repeat(64));
+    badTokens.put("expired", tokenThen("expired@example.org", t -> app.database.dsl().update(SESSIONS)
+        .set(SESSIONS.EXPIRES_AT, OffsetDateTime.now().minusSeconds(1)).where(SESSIONS.TOKEN_HASH.eq(SessionToken.hash(t))).execute()));
+    badTokens.put("idle", tokenThen("idle@example.org", t -> app.database.dsl().update(SESSIONS)
+        .set(SESSIONS.LAST_SEEN_AT, OffsetDateTime.now().minusDays(2)).where(SESSIONS.TOKEN_HASH.eq(SessionToken.hash(t))).execute()));
+    badTokens.put("revoked", tokenThen("revoked@example.org", t -> app.database.dsl().deleteFrom(SESSIONS)
+        .where(SESSIONS.TOKEN_HASH.eq(SessionToken.hash(t))).execute()));
+    badTokens.put("disabled", tokenThen("disabled@example.org", t -> app.database.dsl().update(USERS)
+        .set(USERS.DISABLED_AT, OffsetDateTime.now()).where(USERS.EMAIL.eq("disabled@example.org")).execute()));
+    String userToken = app.signIn("plain-user@example.org", "an ordinary password");
+
+    for (var route : ROUTES.entrySet()) {
+      if (route.getValue() == Access.PUBLIC) continue;
+      String method = route.getKey().substring(0, route.getKey().indexOf(' '));
+      String path = route.getKey().substring(route.getKey().indexOf(' ') + 1).replace("{id}", UUID.randomUUID().toString());
+      for (var bad : badTokens.entrySet()) {
+        HttpResponse<String> response = app.send(method, path, Map.of(), bad.getValue());
+        assertThat(response.statusCode()).as("%s with %s credentials", route.getKey(), bad.getKey()).isEqualTo(401);
+        assertThat(TestGateway.json(response).get("error").asText()).isEqualTo("unauthenticated");
+        assertThat(TestGateway.json(response).get("request_id").asText()).isNotBlank();
+      }
+      if (route.getValue() == Access.ADMIN) {
+        HttpResponse<String> response = app.send(method, path, Map.of(), userToken);
+        assertThat(response.statusCode()).as("%s with a user's token", route.getKey()).isEqualTo(403);
+        assertThat(TestGateway.json(response).get("error").asText()).isEqualTo("forbidden");
+      }
+    }
+  }
+
+  private interface TokenAction {
+    void apply(String token) throws Exception;
+  }
+
+  private static String tokenThen(String email, TokenAction action) throws Exception {
+    String token = app.signIn(email, "a password of some length");
+    action.apply(token);
+    return token;
+  }
+}
