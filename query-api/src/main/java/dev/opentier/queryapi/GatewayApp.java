@@ -9,6 +9,8 @@ import dev.opentier.queryapi.auth.Access;
 import dev.opentier.queryapi.auth.AuthGuard;
 import dev.opentier.queryapi.auth.AuthRoutes;
 import dev.opentier.queryapi.edge.ApiErrors;
+import dev.opentier.queryapi.edge.ClientAddress;
+import dev.opentier.queryapi.edge.RateLimits;
 import dev.opentier.queryapi.edge.RequestIds;
 import dev.opentier.queryapi.health.HealthRoutes;
 import dev.opentier.queryapi.health.Readiness;
@@ -20,7 +22,8 @@ public final class GatewayApp {
   private GatewayApp() {}
 
   /** What the routes need. */
-  public record Dependencies(Readiness readiness, AuthGuard guard, AuthRoutes auth, AdminRoutes admin) {}
+  public record Dependencies(Readiness readiness, ClientAddress clientAddress, AuthGuard guard, RateLimits rateLimits,
+                             AuthRoutes auth, AdminRoutes admin) {}
 
   public static Javalin create(Dependencies deps) {
     ObjectMapper mapper = new ObjectMapper()
@@ -39,7 +42,9 @@ public final class GatewayApp {
       config.jsonMapper(new JavalinJackson(mapper, true));
       RequestIds.install(config);
       ApiErrors.install(config);
+      deps.clientAddress().install(config);
       deps.guard().install(config);
+      deps.rateLimits().install(config);
 
       config.routes.get("/health", health::health, Access.PUBLIC);
       config.routes.get("/ready", health::ready, Access.PUBLIC);

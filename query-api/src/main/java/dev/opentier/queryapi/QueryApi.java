@@ -16,6 +16,8 @@ import dev.opentier.queryapi.auth.AuthRoutes;
 import dev.opentier.queryapi.auth.AuthSettings;
 import dev.opentier.queryapi.auth.PasswordHasher;
 import dev.opentier.queryapi.auth.Sessions;
+import dev.opentier.queryapi.edge.ClientAddress;
+import dev.opentier.queryapi.edge.RateLimits;
 import dev.opentier.queryapi.health.Readiness;
 import dev.opentier.queryapi.intelligence.IntelligenceChannel;
 import io.javalin.Javalin;
@@ -66,8 +68,9 @@ public final class QueryApi implements AutoCloseable {
       Accounts accounts = new Accounts(database.dsl(), new PasswordHasher());
       Sessions sessions = new Sessions(database.dsl(), authSettings);
       AdminBootstrap.ensureAdmin(accounts, authSettings);
-      Javalin app = GatewayApp.create(new GatewayApp.Dependencies(readiness, new AuthGuard(sessions, authSettings),
-          new AuthRoutes(accounts, sessions, authSettings), new AdminRoutes(database.dsl(), accounts)));
+      Javalin app = GatewayApp.create(new GatewayApp.Dependencies(readiness,
+          new ClientAddress(settings.string(ClientAddress.TRUSTED_PROXIES, "")), new AuthGuard(sessions, authSettings),
+          new RateLimits(settings), new AuthRoutes(accounts, sessions, authSettings), new AdminRoutes(database.dsl(), accounts)));
       try {
         app.start(own.host(), own.port());
       } catch (RuntimeException e) {

@@ -27,12 +27,16 @@ public final class TestGateway implements AutoCloseable {
   public final String base;
 
   public TestGateway() throws IOException {
+    this(Map.of());
+  }
+
+  public TestGateway(Map<String, String> extra) throws IOException {
     scratch = ScratchDatabase.create();
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    gateway = QueryApi.start(Settings.of(Map.of(
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
         "OPENTIER_DB_URL", scratch.settings().url(),
         "OPENTIER_DB_USER", scratch.settings().user(),
         "OPENTIER_DB_PASSWORD", scratch.settings().password(),
@@ -40,16 +44,24 @@ public final class TestGateway implements AutoCloseable {
         "OPENTIER_HTTP_PORT", Integer.toString(port),
         "OPENTIER_INTELLIGENCE_TARGET", "127.0.0.1:1",
         "OPENTIER_ADMIN_EMAIL", ADMIN_EMAIL,
-        "OPENTIER_ADMIN_PASSWORD", ADMIN_PASSWORD)));
+        "OPENTIER_ADMIN_PASSWORD", ADMIN_PASSWORD,
+        "OPENTIER_RATE_AUTH_PER_MINUTE", "1000"));
+    env.putAll(extra);
+    gateway = QueryApi.start(Settings.of(env));
     base = "http://127.0.0.1:" + gateway.port();
     database = scratch.connect();
   }
 
   public HttpResponse<String> send(String method, String path, Object body, String token) throws Exception {
+    return send(method, path, body, token, Map.of());
+  }
+
+  public HttpResponse<String> send(String method, String path, Object body, String token, Map<String, String> headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
     if (body != null) request.header("Content-Type", "application/json");
     if (token != null) request.header("Authorization", "Bearer " + token);
+    headers.forEach(request::header);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 

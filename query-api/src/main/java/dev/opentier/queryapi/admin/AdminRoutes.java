@@ -10,6 +10,7 @@ import dev.opentier.queryapi.auth.Accounts;
 import dev.opentier.queryapi.auth.AuthRoutes.UserView;
 import dev.opentier.queryapi.auth.Principal;
 import dev.opentier.queryapi.edge.ApiException;
+import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.RequestIds;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -77,7 +78,7 @@ public final class AdminRoutes {
     });
     String action = change.role() != null ? "admin.user.role:" + change.role() : "";
     if (change.disabled() != null) action += (action.isEmpty() ? "" : ",") + (change.disabled() ? "admin.user.disable" : "admin.user.enable");
-    accounts.audit(admin.userId(), action.isEmpty() ? "admin.user.noop" : action, "user", user.getId().toString(), ctx.ip(), RequestIds.of(ctx));
+    accounts.audit(admin.userId(), action.isEmpty() ? "admin.user.noop" : action, "user", user.getId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.json(view(accounts.byId(user.getId()).orElseThrow()));
   }
 
@@ -86,7 +87,7 @@ public final class AdminRoutes {
     UsersRecord user = user(ctx);
     if (user.getId().equals(admin.userId())) throw new ApiException(HttpStatus.CONFLICT, "conflict", "an admin cannot delete themselves here");
     accounts.delete(user.getId());
-    accounts.audit(admin.userId(), "admin.user.delete", "user", user.getId().toString(), ctx.ip(), RequestIds.of(ctx));
+    accounts.audit(admin.userId(), "admin.user.delete", "user", user.getId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.NO_CONTENT);
   }
 

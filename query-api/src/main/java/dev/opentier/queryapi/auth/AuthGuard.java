@@ -38,6 +38,11 @@ public final class AuthGuard {
     return principal;
   }
 
+  /** The caller when the route authenticated one. */
+  public static Optional<Principal> principalIfAny(Context ctx) {
+    return Optional.ofNullable(ctx.attribute(PRINCIPAL));
+  }
+
   private void check(Context ctx) {
     Set<RouteRole> roles = ctx.routeRoles();
     if (roles.isEmpty()) {

@@ -5,6 +5,7 @@ import static dev.opentier.queryapi.auth.AuthGuard.principal;
 import dev.opentier.platform.db.schema.tables.records.SessionsRecord;
 import dev.opentier.platform.db.schema.tables.records.UsersRecord;
 import dev.opentier.queryapi.edge.ApiException;
+import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.RequestIds;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -47,7 +48,7 @@ public final class AuthRoutes {
   public void register(Context ctx) {
     Credentials body = ctx.bodyAsClass(Credentials.class);
     UsersRecord user = accounts.create(body.email(), body.password(), body.name(), "user");
-    accounts.audit(user.getId(), "account.register", "user", user.getId().toString(), ctx.ip(), RequestIds.of(ctx));
+    accounts.audit(user.getId(), "account.register", "user", user.getId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.CREATED).json(UserView.of(user));
   }
 
@@ -56,8 +57,8 @@ public final class AuthRoutes {
     UsersRecord user = accounts.authenticate(body.email(), body.password())
         .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "invalid_credentials", "wrong e-mail or password"));
     // A new session on every sign-in: a token planted before sign-in is never promoted (no fixation).
-    Sessions.Issued issued = sessions.create(user.getId(), user.getRole(), ctx.ip(), ctx.userAgent());
-    accounts.audit(user.getId(), "session.login", "session", issued.sessionId().toString(), ctx.ip(), RequestIds.of(ctx));
+    Sessions.Issued issued = sessions.create(user.getId(), user.getRole(), ClientAddress.of(ctx), ctx.userAgent());
+    accounts.audit(user.getId(), "session.login", "session", issued.sessionId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     setCookie(ctx, issued.token(), settings.absoluteTimeout());
     ctx.json(new LoginResult(issued.token(), issued.expiresAt(), UserView.of(user)));
   }
@@ -83,7 +84,7 @@ public final class AuthRoutes {
       throw new ApiException(HttpStatus.FORBIDDEN, "invalid_credentials", "the current password is wrong");
     }
     accounts.changePassword(principal.userId(), principal.sessionId(), body.newPassword());
-    accounts.audit(principal.userId(), "account.password_change", "user", principal.userId().toString(), ctx.ip(), RequestIds.of(ctx));
+    accounts.audit(principal.userId(), "account.password_change", "user", principal.userId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.NO_CONTENT);
   }
 
@@ -115,7 +116,7 @@ public final class AuthRoutes {
       throw new ApiException(HttpStatus.FORBIDDEN, "invalid_credentials", "the password is wrong");
     }
     accounts.delete(principal.userId());
-    accounts.audit(principal.userId(), "account.delete", "user", principal.userId().toString(), ctx.ip(), RequestIds.of(ctx));
+    accounts.audit(principal.userId(), "account.delete", "user", principal.userId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     setCookie(ctx, "", Duration.ZERO);
     ctx.status(HttpStatus.NO_CONTENT);
   }

@@ -1,0 +1,65 @@
+package dev.opentier.queryapi.edge;
+
+import dev.opentier.platform.config.Settings;
+import dev.opentier.queryapi.auth.AuthGuard;
+import dev.opentier.queryapi.auth.Principal;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Rate limits in tiers (Bucket4j token buckets): sign-in and sign-up strict, everything else a
+ * default; by signed-in user, else by client address ({@link ClientAddress}). Answers carry
+ * {@code RateLimit-*} headers; a refusal is 429 with {@code Retry-After}. Health checks are exempt.
+ */
+public final class RateLimits {
+  public static final String AUTH_PER_MINUTE = "OPENTIER_RATE_AUTH_PER_MINUTE";
+  public static final String DEFAULT_PER_MINUTE = "OPENTIER_RATE_DEFAULT_PER_MINUTE";
+  private static final Set<String> AUTH_PATHS = Set.of("/api/auth/login", "/api/auth/register");
+  private static final Set<String> EXEMPT = Set.of("/health", "/ready");
+  private static final int MAX_BUCKETS = 100_000;
+
+  private record Tier(String name, long perMinute) {}
+
+  private final Tier auth;
+  private final Tier standard;
+  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+  public RateLimits(Settings settings) {
+    this.auth = new Tier("auth", settings.integer(AUTH_PER_MINUTE, 10, 1, 100_000));
+    this.standard = new Tier("default", settings.integer(DEFAULT_PER_MINUTE, 600, 1, 1_000_000));
+  }
+
+  /** Installed after the auth guard, so a signed-in caller is limited as themselves. */
+  public void install(JavalinConfig config) {
+    config.routes.beforeMatched(this::check);
+  }
+
+  private void check(Context ctx) {
+    if (EXEMPT.contains(ctx.path())) return;
+    Tier tier = AUTH_PATHS.contains(ctx.path()) ? auth : standard;
+    Principal principal = AuthGuard.principalIfAny(ctx).orElse(null);
+    String who = tier == auth || principal == null ? "ip:" + ClientAddress.of(ctx) : "user:" + principal.userId();
+    if (buckets.size() > MAX_BUCKETS) buckets.clear(); // bounded memory under address churn; limits restart
+    Bucket bucket = buckets.computeIfAbsent(tier.name() + "|" + who, key -> Bucket.builder()
+        .addLimit(Bandwidth.builder().capacity(tier.perMinute()).refillGreedy(tier.perMinute(), Duration.ofMinutes(1)).build())
+        .build());
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    ctx.header("RateLimit-Limit", Long.toString(tier.perMinute()));
+    ctx.header("RateLimit-Remaining", Long.toString(probe.getRemainingTokens()));
+    long resetSeconds = Math.max(1, (probe.getNanosToWaitForReset() + 999_999_999L) / 1_000_000_000L);
+    ctx.header("RateLimit-Reset", Long.toString(resetSeconds));
+    if (!probe.isConsumed()) {
+      long retry = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+      ctx.header("Retry-After", Long.toString(retry));
+      throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "too many requests; try again in " + retry + " s");
+    }
+  }
+}
