@@ -8,6 +8,7 @@ import dev.opentier.queryapi.admin.AdminRoutes;
 import dev.opentier.queryapi.auth.Access;
 import dev.opentier.queryapi.auth.AuthGuard;
 import dev.opentier.queryapi.auth.AuthRoutes;
+import dev.opentier.queryapi.edge.ApiDescription;
 import dev.opentier.queryapi.edge.ApiErrors;
 import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.RateLimits;
@@ -48,6 +49,8 @@ public final class GatewayApp {
 
       config.routes.get("/health", health::health, Access.PUBLIC);
       config.routes.get("/ready", health::ready, Access.PUBLIC);
+      config.routes.get("/api/openapi.json", ApiDescription::openApi, Access.PUBLIC);
+      config.routes.get("/api/docs", ApiDescription::docs, Access.PUBLIC);
 
       config.routes.post("/api/auth/register", auth::register, Access.PUBLIC);
       config.routes.post("/api/auth/login", auth::login, Access.PUBLIC);

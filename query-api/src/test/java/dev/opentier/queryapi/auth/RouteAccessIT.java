@@ -24,6 +24,8 @@ class RouteAccessIT {
   static {
     ROUTES.put("GET /health", Access.PUBLIC);
     ROUTES.put("GET /ready", Access.PUBLIC);
+    ROUTES.put("GET /api/openapi.json", Access.PUBLIC);
+    ROUTES.put("GET /api/docs", Access.PUBLIC);
     ROUTES.put("POST /api/auth/register", Access.PUBLIC);
     ROUTES.put("POST /api/auth/login", Access.PUBLIC);
     ROUTES.put("POST /api/auth/logout", Access.USER);
@@ -54,6 +56,23 @@ class RouteAccessIT {
   @Test
   void theTableNamesEveryRouteTheAppServes() {
     assertThat(app.gateway.httpRoutes()).containsExactlyInAnyOrderElementsOf(ROUTES.keySet());
+  }
+
+  @Test
+  void theOpenApiDescriptionDocumentsEveryRouteWithTheRightAccess() throws Exception {
+    var spec = TestGateway.json(app.get("/api/openapi.json", null));
+    assertThat(spec.get("openapi").asText()).startsWith("3.");
+    for (var route : ROUTES.entrySet()) {
+      String method = route.getKey().substring(0, route.getKey().indexOf(' ')).toLowerCase();
+      String path = route.getKey().substring(route.getKey().indexOf(' ') + 1);
+      var operation = spec.path("paths").path(path).path(method);
+      assertThat(operation.isMissingNode()).as("%s is in openapi.json", route.getKey()).isFalse();
+      boolean documentedPublic = operation.has("security") && operation.get("security").isEmpty();
+      assertThat(documentedPublic).as("%s documented as public", route.getKey()).isEqualTo(route.getValue() == Access.PUBLIC);
+    }
+    var docs = app.get("/api/docs", null);
+    assertThat(docs.statusCode()).isEqualTo(200);
+    assertThat(docs.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
   }
 
   @Test
