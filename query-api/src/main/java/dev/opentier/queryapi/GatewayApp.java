@@ -8,6 +8,7 @@ import dev.opentier.queryapi.admin.AdminRoutes;
 import dev.opentier.queryapi.auth.Access;
 import dev.opentier.queryapi.auth.AuthGuard;
 import dev.opentier.queryapi.auth.AuthRoutes;
+import dev.opentier.queryapi.auth.EmailRoutes;
 import dev.opentier.queryapi.edge.ApiDescription;
 import dev.opentier.queryapi.edge.ApiErrors;
 import dev.opentier.queryapi.edge.ClientAddress;
@@ -24,7 +25,7 @@ public final class GatewayApp {
 
   /** What the routes need. */
   public record Dependencies(Readiness readiness, ClientAddress clientAddress, AuthGuard guard, RateLimits rateLimits,
-                             AuthRoutes auth, AdminRoutes admin) {}
+                             AuthRoutes auth, EmailRoutes email, AdminRoutes admin) {}
 
   public static Javalin create(Dependencies deps) {
     ObjectMapper mapper = new ObjectMapper()
@@ -34,6 +35,7 @@ public final class GatewayApp {
     HealthRoutes health = new HealthRoutes(deps.readiness());
     AuthRoutes auth = deps.auth();
     AdminRoutes admin = deps.admin();
+    EmailRoutes email = deps.email();
 
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -56,6 +58,10 @@ public final class GatewayApp {
       config.routes.post("/api/auth/login", auth::login, Access.PUBLIC);
       config.routes.post("/api/auth/logout", auth::logout, Access.USER);
       config.routes.get("/api/auth/me", auth::me, Access.USER);
+      config.routes.post("/api/auth/verify/request", email::requestVerification, Access.USER);
+      config.routes.post("/api/auth/verify", email::verify, Access.PUBLIC);
+      config.routes.post("/api/auth/password-reset/request", email::requestReset, Access.PUBLIC);
+      config.routes.post("/api/auth/password-reset", email::reset, Access.PUBLIC);
       config.routes.post("/api/account/password", auth::changePassword, Access.USER);
       config.routes.get("/api/account/sessions", auth::listSessions, Access.USER);
       config.routes.delete("/api/account/sessions/{id}", auth::revokeSession, Access.USER);

@@ -9,7 +9,10 @@ import dev.opentier.platform.kafka.KafkaCluster;
 import dev.opentier.platform.kafka.KafkaSettings;
 import dev.opentier.platform.service.Resources;
 import dev.opentier.queryapi.admin.AdminRoutes;
+import dev.opentier.queryapi.auth.AccountTokens;
 import dev.opentier.queryapi.auth.Accounts;
+import dev.opentier.queryapi.auth.EmailRoutes;
+import dev.opentier.queryapi.auth.Mailer;
 import dev.opentier.queryapi.auth.AdminBootstrap;
 import dev.opentier.queryapi.auth.AuthGuard;
 import dev.opentier.queryapi.auth.AuthRoutes;
@@ -68,9 +71,12 @@ public final class QueryApi implements AutoCloseable {
       Accounts accounts = new Accounts(database.dsl(), new PasswordHasher());
       Sessions sessions = new Sessions(database.dsl(), authSettings);
       AdminBootstrap.ensureAdmin(accounts, authSettings);
+      EmailRoutes email = new EmailRoutes(accounts, new AccountTokens(database.dsl()), new Mailer(settings),
+          settings.string("OPENTIER_PUBLIC_URL", "http://127.0.0.1:" + own.port()));
       Javalin app = GatewayApp.create(new GatewayApp.Dependencies(readiness,
           new ClientAddress(settings.string(ClientAddress.TRUSTED_PROXIES, "")), new AuthGuard(sessions, authSettings),
-          new RateLimits(settings), new AuthRoutes(accounts, sessions, authSettings), new AdminRoutes(database.dsl(), accounts)));
+          new RateLimits(settings), new AuthRoutes(accounts, sessions, authSettings, email), email,
+          new AdminRoutes(database.dsl(), accounts)));
       try {
         app.start(own.host(), own.port());
       } catch (RuntimeException e) {

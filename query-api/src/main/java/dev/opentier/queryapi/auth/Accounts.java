@@ -73,13 +73,18 @@ public final class Accounts {
     return matches && user.get().getDisabledAt() == null ? user : Optional.empty();
   }
 
-  /** Sets a new password and ends every other session of the user, in one transaction. */
+  /** Sets a new password and ends every other session of the user (all of them when keepSession is null), in one transaction. */
   public void changePassword(UUID userId, UUID keepSession, String newPassword) {
     String hash = hasher.hash(validPassword(newPassword));
     db.transaction(tx -> {
       tx.dsl().update(USERS).set(USERS.PASSWORD_HASH, hash).set(USERS.UPDATED_AT, OffsetDateTime.now()).where(USERS.ID.eq(userId)).execute();
-      tx.dsl().deleteFrom(SESSIONS).where(SESSIONS.USER_ID.eq(userId)).and(SESSIONS.ID.ne(keepSession)).execute();
+      tx.dsl().deleteFrom(SESSIONS).where(SESSIONS.USER_ID.eq(userId))
+          .and(keepSession == null ? DSL.trueCondition() : SESSIONS.ID.ne(keepSession)).execute();
     });
+  }
+
+  public void markEmailVerified(UUID userId) {
+    db.update(USERS).set(USERS.EMAIL_VERIFIED_AT, OffsetDateTime.now()).where(USERS.ID.eq(userId)).and(USERS.EMAIL_VERIFIED_AT.isNull()).execute();
   }
 
   /** Deletes the account; its sessions, OAuth links and conversations go with it (foreign keys). */

@@ -38,17 +38,20 @@ public final class AuthRoutes {
   private final Accounts accounts;
   private final Sessions sessions;
   private final AuthSettings settings;
+  private final EmailRoutes email;
 
-  public AuthRoutes(Accounts accounts, Sessions sessions, AuthSettings settings) {
+  public AuthRoutes(Accounts accounts, Sessions sessions, AuthSettings settings, EmailRoutes email) {
     this.accounts = accounts;
     this.sessions = sessions;
     this.settings = settings;
+    this.email = email;
   }
 
   public void register(Context ctx) {
     Credentials body = ctx.bodyAsClass(Credentials.class);
     UsersRecord user = accounts.create(body.email(), body.password(), body.name(), "user");
     accounts.audit(user.getId(), "account.register", "user", user.getId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
+    email.sendVerification(user);
     ctx.status(HttpStatus.CREATED).json(UserView.of(user));
   }
 

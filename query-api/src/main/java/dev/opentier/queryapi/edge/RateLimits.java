@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RateLimits {
   public static final String AUTH_PER_MINUTE = "OPENTIER_RATE_AUTH_PER_MINUTE";
   public static final String DEFAULT_PER_MINUTE = "OPENTIER_RATE_DEFAULT_PER_MINUTE";
-  private static final Set<String> AUTH_PATHS = Set.of("/api/auth/login", "/api/auth/register");
+  private static final Set<String> AUTH_PATHS = Set.of("/api/auth/login", "/api/auth/register", "/api/auth/verify",
+      "/api/auth/password-reset/request", "/api/auth/password-reset");
   private static final Set<String> EXEMPT = Set.of("/health", "/ready");
   private static final int MAX_BUCKETS = 100_000;
 

@@ -30,6 +30,10 @@ class RouteAccessIT {
     ROUTES.put("POST /api/auth/login", Access.PUBLIC);
     ROUTES.put("POST /api/auth/logout", Access.USER);
     ROUTES.put("GET /api/auth/me", Access.USER);
+    ROUTES.put("POST /api/auth/verify/request", Access.USER);
+    ROUTES.put("POST /api/auth/verify", Access.PUBLIC);
+    ROUTES.put("POST /api/auth/password-reset/request", Access.PUBLIC);
+    ROUTES.put("POST /api/auth/password-reset", Access.PUBLIC);
     ROUTES.put("POST /api/account/password", Access.USER);
     ROUTES.put("GET /api/account/sessions", Access.USER);
     ROUTES.put("DELETE /api/account/sessions/{id}", Access.USER);
