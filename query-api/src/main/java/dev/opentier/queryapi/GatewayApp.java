@@ -15,6 +15,7 @@ import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.RateLimits;
 import dev.opentier.queryapi.edge.RequestIds;
 import dev.opentier.queryapi.health.HealthRoutes;
+import dev.opentier.queryapi.oauth.OAuthRoutes;
 import dev.opentier.queryapi.health.Readiness;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -25,7 +26,7 @@ public final class GatewayApp {
 
   /** What the routes need. */
   public record Dependencies(Readiness readiness, ClientAddress clientAddress, AuthGuard guard, RateLimits rateLimits,
-                             AuthRoutes auth, EmailRoutes email, AdminRoutes admin) {}
+                             AuthRoutes auth, EmailRoutes email, OAuthRoutes oauth, AdminRoutes admin) {}
 
   public static Javalin create(Dependencies deps) {
     ObjectMapper mapper = new ObjectMapper()
@@ -36,6 +37,7 @@ public final class GatewayApp {
     AuthRoutes auth = deps.auth();
     AdminRoutes admin = deps.admin();
     EmailRoutes email = deps.email();
+    OAuthRoutes oauth = deps.oauth();
 
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -62,6 +64,9 @@ public final class GatewayApp {
       config.routes.post("/api/auth/verify", email::verify, Access.PUBLIC);
       config.routes.post("/api/auth/password-reset/request", email::requestReset, Access.PUBLIC);
       config.routes.post("/api/auth/password-reset", email::reset, Access.PUBLIC);
+      config.routes.get("/api/auth/oauth/providers", oauth::list, Access.PUBLIC);
+      config.routes.get("/api/auth/oauth/{provider}/start", oauth::start, Access.PUBLIC);
+      config.routes.get("/api/auth/oauth/{provider}/callback", oauth::callback, Access.PUBLIC);
       config.routes.post("/api/account/password", auth::changePassword, Access.USER);
       config.routes.get("/api/account/sessions", auth::listSessions, Access.USER);
       config.routes.delete("/api/account/sessions/{id}", auth::revokeSession, Access.USER);

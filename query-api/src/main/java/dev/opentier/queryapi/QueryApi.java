@@ -22,6 +22,8 @@ import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.RateLimits;
 import dev.opentier.queryapi.health.Readiness;
+import dev.opentier.queryapi.oauth.OAuthProvider;
+import dev.opentier.queryapi.oauth.OAuthRoutes;
 import dev.opentier.queryapi.intelligence.IntelligenceChannel;
 import io.javalin.Javalin;
 import java.net.BindException;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
+  /** Where users reach OpenTier: links in e-mail and OAuth redirect URIs are built on it. */
+  public static final String PUBLIC_URL = "OPENTIER_PUBLIC_URL";
 
   private final Resources resources;
   private final Javalin app;
@@ -71,11 +75,13 @@ public final class QueryApi implements AutoCloseable {
       Accounts accounts = new Accounts(database.dsl(), new PasswordHasher());
       Sessions sessions = new Sessions(database.dsl(), authSettings);
       AdminBootstrap.ensureAdmin(accounts, authSettings);
-      EmailRoutes email = new EmailRoutes(accounts, new AccountTokens(database.dsl()), new Mailer(settings),
-          settings.string("OPENTIER_PUBLIC_URL", "http://127.0.0.1:" + own.port()));
+      String publicUrl = settings.string(PUBLIC_URL, "http://127.0.0.1:" + own.port());
+      EmailRoutes email = new EmailRoutes(accounts, new AccountTokens(database.dsl()), new Mailer(settings), publicUrl);
+      OAuthRoutes oauth = new OAuthRoutes(OAuthProvider.configured(settings), database.dsl(), accounts, sessions, publicUrl,
+          authSettings.absoluteTimeout());
       Javalin app = GatewayApp.create(new GatewayApp.Dependencies(readiness,
           new ClientAddress(settings.string(ClientAddress.TRUSTED_PROXIES, "")), new AuthGuard(sessions, authSettings),
-          new RateLimits(settings), new AuthRoutes(accounts, sessions, authSettings, email), email,
+          new RateLimits(settings), new AuthRoutes(accounts, sessions, authSettings, email), email, oauth,
           new AdminRoutes(database.dsl(), accounts)));
       try {
         app.start(own.host(), own.port());

@@ -23,7 +23,7 @@ public final class RateLimits {
   public static final String AUTH_PER_MINUTE = "OPENTIER_RATE_AUTH_PER_MINUTE";
   public static final String DEFAULT_PER_MINUTE = "OPENTIER_RATE_DEFAULT_PER_MINUTE";
   private static final Set<String> AUTH_PATHS = Set.of("/api/auth/login", "/api/auth/register", "/api/auth/verify",
-      "/api/auth/password-reset/request", "/api/auth/password-reset");
+      "/api/auth/password-reset/request", "/api/auth/password-reset", "/api/auth/oauth/google/start", "/api/auth/oauth/github/start");
   private static final Set<String> EXEMPT = Set.of("/health", "/ready");
   private static final int MAX_BUCKETS = 100_000;
 

@@ -34,6 +34,9 @@ class RouteAccessIT {
     ROUTES.put("POST /api/auth/verify", Access.PUBLIC);
     ROUTES.put("POST /api/auth/password-reset/request", Access.PUBLIC);
     ROUTES.put("POST /api/auth/password-reset", Access.PUBLIC);
+    ROUTES.put("GET /api/auth/oauth/providers", Access.PUBLIC);
+    ROUTES.put("GET /api/auth/oauth/{provider}/start", Access.PUBLIC);
+    ROUTES.put("GET /api/auth/oauth/{provider}/callback", Access.PUBLIC);
     ROUTES.put("POST /api/account/password", Access.USER);
     ROUTES.put("GET /api/account/sessions", Access.USER);
     ROUTES.put("DELETE /api/account/sessions/{id}", Access.USER);

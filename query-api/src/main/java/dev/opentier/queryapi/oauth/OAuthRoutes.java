@@ -1,0 +1,308 @@
+package dev.opentier.queryapi.oauth;
+
+import static dev.opentier.platform.db.schema.Tables.OAUTH_ACCOUNTS;
+import static dev.opentier.platform.db.schema.Tables.OAUTH_STATES;
+import static dev.opentier.platform.db.schema.Tables.USERS;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opentier.platform.db.schema.tables.records.UsersRecord;
+import dev.opentier.queryapi.auth.Accounts;
+import dev.opentier.queryapi.auth.AuthGuard;
+import dev.opentier.queryapi.auth.SessionToken;
+import dev.opentier.queryapi.auth.Sessions;
+import dev.opentier.queryapi.edge.ClientAddress;
+import dev.opentier.queryapi.edge.RequestIds;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sign-in with Google (OpenID Connect) and GitHub (OAuth2): authorization code with PKCE (S256),
+ * a single-use {@code state} bound to the browser by a short-lived cookie, and for OIDC a nonce
+ * checked in the id_token. A provider's account links to an existing OpenTier account only when the
+ * provider says the e-mail address is verified. Success and failure both redirect to the UI.
+ */
+public final class OAuthRoutes {
+  static final String STATE_COOKIE = "opentier_oauth";
+  private static final Duration STATE_VALIDITY = Duration.ofMinutes(10);
+  private static final Logger log = LoggerFactory.getLogger(OAuthRoutes.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, OAuthProvider> providers;
+  private final DSLContext db;
+  private final Accounts accounts;
+  private final Sessions sessions;
+  private final String publicUrl;
+  private final Duration sessionLifetime;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  public OAuthRoutes(Map<String, OAuthProvider> providers, DSLContext db, Accounts accounts, Sessions sessions,
+                     String publicUrl, Duration sessionLifetime) {
+    this.providers = providers;
+    this.db = db;
+    this.accounts = accounts;
+    this.sessions = sessions;
+    this.publicUrl = publicUrl.replaceAll("/+$", "");
+    this.sessionLifetime = sessionLifetime;
+  }
+
+  /** {@code GET /api/auth/oauth/providers}: which buttons the UI shows. */
+  public void list(Context ctx) {
+    ctx.json(Map.of("providers", List.copyOf(providers.keySet())));
+  }
+
+  /** {@code GET /api/auth/oauth/{provider}/start}: to the provider, with state, PKCE and nonce. */
+  public void start(Context ctx) {
+    OAuthProvider provider = provider(ctx);
+    if (provider == null) return;
+    String state = SessionToken.generate();
+    String verifier = SessionToken.generate() + SessionToken.generate(); // 128 characters, as RFC 7636 allows
+    String nonce = SessionToken.generate();
+    db.deleteFrom(OAUTH_STATES).where(OAUTH_STATES.EXPIRES_AT.lt(OffsetDateTime.now())).execute();
+    db.insertInto(OAUTH_STATES)
+        .set(OAUTH_STATES.STATE_HASH, SessionToken.hash(state))
+        .set(OAUTH_STATES.PROVIDER, provider.name())
+        .set(OAUTH_STATES.CODE_VERIFIER, verifier)
+        .set(OAUTH_STATES.NONCE, nonce)
+        .set(OAUTH_STATES.EXPIRES_AT, OffsetDateTime.now().plus(STATE_VALIDITY))
+        .execute();
+    cookie(ctx, STATE_COOKIE, state, STATE_VALIDITY);
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("response_type", "code");
+    query.put("client_id", provider.clientId());
+    query.put("redirect_uri", callbackUrl(provider));
+    query.put("scope", provider.scope());
+    query.put("state", state);
+    query.put("code_challenge", challenge(verifier));
+    query.put("code_challenge_method", "S256");
+    if (provider.oidc()) query.put("nonce", nonce);
+    ctx.redirect(provider.authorizationUrl() + (provider.authorizationUrl().contains("?") ? "&" : "?") + form(query));
+  }
+
+  /** {@code GET /api/auth/oauth/{provider}/callback}: back from the provider. */
+  public void callback(Context ctx) {
+    OAuthProvider provider = provider(ctx);
+    if (provider == null) return;
+    String state = ctx.queryParam("state");
+    String code = ctx.queryParam("code");
+    String bound = ctx.cookie(STATE_COOKIE);
+    cookie(ctx, STATE_COOKIE, "", Duration.ZERO);
+    if (ctx.queryParam("error") != null) {
+      fail(ctx, "provider_refused", "the provider did not sign you in (" + ctx.queryParam("error") + ")");
+      return;
+    }
+    if (state == null || code == null || bound == null || !bound.equals(state) || !SessionToken.wellFormed(state)) {
+      fail(ctx, "invalid_state", "the sign-in could not be matched to this browser; start again");
+      return;
+    }
+    // Single use: the state row is deleted as it is read, so a replayed callback finds nothing.
+    var flow = db.deleteFrom(OAUTH_STATES)
+        .where(OAUTH_STATES.STATE_HASH.eq(SessionToken.hash(state)))
+        .and(OAUTH_STATES.PROVIDER.eq(provider.name()))
+        .and(OAUTH_STATES.EXPIRES_AT.gt(OffsetDateTime.now()))
+        .returning()
+        .fetchOne();
+    if (flow == null) {
+      fail(ctx, "invalid_state", "this sign-in link was already used or has expired; start again");
+      return;
+    }
+    try {
+      Identity identity = identify(provider, code, flow.getCodeVerifier(), flow.getNonce());
+      Optional<UsersRecord> user = signInOrCreate(provider, identity);
+      if (user.isEmpty()) {
+        fail(ctx, "email_not_verified", provider.name() + " has not verified " + identity.email()
+            + ", which already has an OpenTier account: sign in with your password, or verify the address with " + provider.name());
+        return;
+      }
+      if (user.get().getDisabledAt() != null) {
+        fail(ctx, "account_disabled", "this account is disabled");
+        return;
+      }
+      Sessions.Issued issued = sessions.create(user.get().getId(), user.get().getRole(), ClientAddress.of(ctx), ctx.userAgent());
+      accounts.audit(user.get().getId(), "session.login.oauth:" + provider.name(), "session", issued.sessionId().toString(),
+          ClientAddress.of(ctx), RequestIds.of(ctx));
+      cookie(ctx, AuthGuard.COOKIE, issued.token(), sessionLifetime);
+      ctx.redirect(publicUrl + "/");
+    } catch (OAuthFailure e) {
+      log.warn("{} sign-in failed: {}", provider.name(), e.getMessage());
+      fail(ctx, "provider_error", "signing in with " + provider.name() + " failed; try again");
+    }
+  }
+
+  /** Who the provider says the user is. */
+  record Identity(String subject, String email, boolean emailVerified, String name) {}
+
+  private Identity identify(OAuthProvider provider, String code, String verifier, String nonce) throws OAuthFailure {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", "authorization_code");
+    form.put("code", code);
+    form.put("redirect_uri", callbackUrl(provider));
+    form.put("client_id", provider.clientId());
+    form.put("client_secret", provider.clientSecret());
+    form.put("code_verifier", verifier);
+    JsonNode token = call(HttpRequest.newBuilder(URI.create(provider.tokenUrl()))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(form(form))));
+    String accessToken = token.path("access_token").asText(null);
+    if (accessToken == null) throw new OAuthFailure("no access token in the token response");
+    if (provider.oidc()) {
+      JsonNode claims = unverifiedClaims(token.path("id_token").asText(null));
+      // The id_token came straight from the token endpoint over TLS (OIDC core 3.1.3.7): its issuer is
+      // trusted by that channel; the nonce ties it to this browser's sign-in, the audience to us.
+      if (!nonce.equals(claims.path("nonce").asText())) throw new OAuthFailure("the id_token's nonce does not match");
+      if (!audienceContains(claims.path("aud"), provider.clientId())) throw new OAuthFailure("the id_token is for another client");
+      JsonNode info = call(HttpRequest.newBuilder(URI.create(provider.userInfoUrl())).header("Authorization", "Bearer " + accessToken).GET());
+      String subject = claims.path("sub").asText();
+      if (!subject.equals(info.path("sub").asText(subject))) throw new OAuthFailure("userinfo is about another subject");
+      return new Identity(subject, text(info, "email", claims), bool(info, "email_verified", claims), text(info, "name", claims));
+    }
+    JsonNode user = call(HttpRequest.newBuilder(URI.create(provider.userInfoUrl())).header("Authorization", "Bearer " + accessToken)
+        .header("Accept", "application/vnd.github+json").GET());
+    JsonNode emails = call(HttpRequest.newBuilder(URI.create(provider.emailsUrl())).header("Authorization", "Bearer " + accessToken)
+        .header("Accept", "application/vnd.github+json").GET());
+    for (JsonNode email : emails) {
+      if (email.path("primary").asBoolean()) {
+        return new Identity(user.path("id").asText(), email.path("email").asText(), email.path("verified").asBoolean(), user.path("name").asText(null));
+      }
+    }
+    throw new OAuthFailure("GitHub returned no primary e-mail address");
+  }
+
+  /** The account for this identity: already linked, or linked now, or created; empty when linking is refused. */
+  private Optional<UsersRecord> signInOrCreate(OAuthProvider provider, Identity identity) {
+    return db.transactionResult(tx -> {
+      DSLContext t = tx.dsl();
+      var linked = t.select(USERS.fields()).from(OAUTH_ACCOUNTS).join(USERS).on(USERS.ID.eq(OAUTH_ACCOUNTS.USER_ID))
+          .where(OAUTH_ACCOUNTS.PROVIDER.eq(provider.name())).and(OAUTH_ACCOUNTS.PROVIDER_USER_ID.eq(identity.subject()))
+          .fetchOptional(r -> r.into(USERS));
+      if (linked.isPresent()) {
+        t.update(OAUTH_ACCOUNTS).set(OAUTH_ACCOUNTS.LAST_LOGIN_AT, OffsetDateTime.now())
+            .where(OAUTH_ACCOUNTS.PROVIDER.eq(provider.name())).and(OAUTH_ACCOUNTS.PROVIDER_USER_ID.eq(identity.subject())).execute();
+        return linked;
+      }
+      if (identity.email() == null || identity.email().isBlank()) return Optional.<UsersRecord>empty();
+      var existing = t.selectFrom(USERS).where(DSL.lower(USERS.EMAIL).eq(identity.email().toLowerCase(Locale.ROOT))).fetchOptional();
+      if (existing.isPresent() && !identity.emailVerified()) return Optional.<UsersRecord>empty();
+      UsersRecord user = existing.orElseGet(() -> t.insertInto(USERS)
+          .set(USERS.EMAIL, identity.email())
+          .set(USERS.DISPLAY_NAME, identity.name())
+          .set(USERS.ROLE, "user")
+          .set(USERS.EMAIL_VERIFIED_AT, identity.emailVerified() ? OffsetDateTime.now() : null)
+          .returning().fetchOne());
+      t.insertInto(OAUTH_ACCOUNTS)
+          .set(OAUTH_ACCOUNTS.PROVIDER, provider.name())
+          .set(OAUTH_ACCOUNTS.PROVIDER_USER_ID, identity.subject())
+          .set(OAUTH_ACCOUNTS.USER_ID, user.getId())
+          .set(OAUTH_ACCOUNTS.EMAIL, identity.email())
+          .set(OAUTH_ACCOUNTS.EMAIL_VERIFIED, identity.emailVerified())
+          .set(OAUTH_ACCOUNTS.LAST_LOGIN_AT, OffsetDateTime.now())
+          .execute();
+      return Optional.of(user);
+    });
+  }
+
+  private OAuthProvider provider(Context ctx) {
+    OAuthProvider provider = providers.get(ctx.pathParam("provider"));
+    if (provider == null) fail(ctx, "unknown_provider", "sign-in with " + ctx.pathParam("provider") + " is not configured");
+    return provider;
+  }
+
+  private void fail(Context ctx, String code, String message) {
+    ctx.redirect(publicUrl + "/login?error=" + URLEncoder.encode(code, StandardCharsets.UTF_8)
+        + "&message=" + URLEncoder.encode(message, StandardCharsets.UTF_8));
+  }
+
+  private String callbackUrl(OAuthProvider provider) {
+    return publicUrl + "/api/auth/oauth/" + provider.name() + "/callback";
+  }
+
+  private JsonNode call(HttpRequest.Builder request) throws OAuthFailure {
+    try {
+      HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) throw new OAuthFailure(request.build().uri().getPath() + " answered " + response.statusCode());
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new OAuthFailure("cannot reach the provider: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OAuthFailure("interrupted");
+    }
+  }
+
+  private static JsonNode unverifiedClaims(String idToken) throws OAuthFailure {
+    if (idToken == null) throw new OAuthFailure("no id_token in the token response");
+    String[] parts = idToken.split("\\.");
+    if (parts.length < 2) throw new OAuthFailure("the id_token is not a JWT");
+    try {
+      return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new OAuthFailure("the id_token cannot be read");
+    }
+  }
+
+  private static boolean audienceContains(JsonNode aud, String clientId) {
+    if (aud.isTextual()) return aud.asText().equals(clientId);
+    for (JsonNode a : aud) if (a.asText().equals(clientId)) return true;
+    return false;
+  }
+
+  private static String text(JsonNode primary, String field, JsonNode fallback) {
+    JsonNode value = primary.hasNonNull(field) ? primary.get(field) : fallback.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  private static boolean bool(JsonNode primary, String field, JsonNode fallback) {
+    JsonNode value = primary.hasNonNull(field) ? primary.get(field) : fallback.get(field);
+    return value != null && (value.isBoolean() ? value.asBoolean() : "true".equalsIgnoreCase(value.asText()));
+  }
+
+  static String challenge(String verifier) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String form(Map<String, String> values) {
+    return values.entrySet().stream()
+        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+
+  private static void cookie(Context ctx, String name, String value, Duration maxAge) {
+    Cookie cookie = new Cookie(name, value, "/", (int) maxAge.toSeconds(), "https".equals(ctx.scheme()), true);
+    cookie.setSameSite(SameSite.LAX);
+    ctx.cookie(cookie);
+  }
+
+  /** The provider misbehaved or refused; the user sees a general message, operators the detail. */
+  static final class OAuthFailure extends Exception {
+    OAuthFailure(String message) {
+      super(message);
+    }
+  }
+}
