@@ -2,7 +2,7 @@
 # ./opentier bench gateway [SECONDS]: authenticated GET /api/auth/me under load from wrk (a
 # separate process, sharing the machine's cores with the gateway and PostgreSQL: say so when
 # reporting). Needs the platform up with the default rate limit raised, e.g.
-#   OPENTIER_RATE_DEFAULT_PER_MINUTE=100000000 ./opentier up
+#   OPENTIER_RATE_DEFAULT_PER_MINUTE=1000000 ./opentier up
 set -euo pipefail
 seconds="${1:-20}"
 port="${OPENTIER_HTTP_PORT:-8080}"
@@ -19,7 +19,7 @@ for _ in 1 2 3; do
   code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/api/auth/me")"
 done
 if [ "$code" = 429 ]; then
-  echo "bench gateway: rate-limited; start the platform with OPENTIER_RATE_DEFAULT_PER_MINUTE=100000000" >&2; exit 2
+  echo "bench gateway: rate-limited; start the platform with OPENTIER_RATE_DEFAULT_PER_MINUTE=1000000" >&2; exit 2
 fi
 echo "machine: $(nproc) cores; wrk 2 threads, 32 connections, ${seconds}s, on the same machine as the gateway"
 wrk -t2 -c32 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$base/api/auth/me" \

@@ -75,7 +75,8 @@ public final class AuthGuard {
     } else {
       token = ctx.cookie(COOKIE);
     }
-    return sessions.authenticate(token).map(s -> new Principal(s.getUserId(), s.getRole(), s.getId(), viaCookie));
+    return sessions.authenticate(token).map(live -> new Principal(live.session().getUserId(), live.session().getRole(),
+        live.session().getId(), viaCookie, live.user()));
   }
 
   private void requireAllowedOrigin(Context ctx) {

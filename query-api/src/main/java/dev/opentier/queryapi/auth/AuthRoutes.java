@@ -74,9 +74,7 @@ public final class AuthRoutes {
   }
 
   public void me(Context ctx) {
-    UsersRecord user = accounts.byId(principal(ctx).userId())
-        .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "unauthenticated", "the account no longer exists"));
-    ctx.json(UserView.of(user));
+    ctx.json(UserView.of(principal(ctx).user()));
   }
 
   public void changePassword(Context ctx) {

@@ -4,6 +4,7 @@ import static dev.opentier.platform.db.schema.Tables.SESSIONS;
 import static dev.opentier.platform.db.schema.Tables.USERS;
 
 import dev.opentier.platform.db.schema.tables.records.SessionsRecord;
+import dev.opentier.platform.db.schema.tables.records.UsersRecord;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -45,20 +46,26 @@ public final class Sessions {
 
   public record Issued(UUID sessionId, String token, OffsetDateTime expiresAt) {}
 
-  /** The live session of a token: not expired (absolute or idle); touches last_seen_at. */
-  public Optional<SessionsRecord> authenticate(String token) {
+  /** A live session and its user, as one query finds them. */
+  public record Live(SessionsRecord session, UsersRecord user) {}
+
+  /**
+   * The live session of a token and its (enabled) user, in one indexed query: not expired
+   * (absolute or idle); touches last_seen_at at most once a minute.
+   */
+  public Optional<Live> authenticate(String token) {
     if (!SessionToken.wellFormed(token)) return Optional.empty();
     OffsetDateTime now = OffsetDateTime.now();
-    Optional<SessionsRecord> session = db.select(SESSIONS.fields()).from(SESSIONS)
+    Optional<Live> live = db.select(SESSIONS.asterisk(), USERS.asterisk()).from(SESSIONS)
         .join(USERS).on(USERS.ID.eq(SESSIONS.USER_ID))
         .where(SESSIONS.TOKEN_HASH.eq(SessionToken.hash(token)))
         .and(SESSIONS.EXPIRES_AT.gt(now))
         .and(SESSIONS.LAST_SEEN_AT.gt(now.minus(settings.idleTimeout())))
         .and(USERS.DISABLED_AT.isNull())
-        .fetchOptional(r -> r.into(SESSIONS));
-    session.filter(s -> s.getLastSeenAt().isBefore(now.minus(TOUCH_EVERY))).ifPresent(s ->
+        .fetchOptional(r -> new Live(r.into(SESSIONS), r.into(USERS)));
+    live.map(Live::session).filter(s -> s.getLastSeenAt().isBefore(now.minus(TOUCH_EVERY))).ifPresent(s ->
         db.update(SESSIONS).set(SESSIONS.LAST_SEEN_AT, now).where(SESSIONS.ID.eq(s.getId())).execute());
-    return session;
+    return live;
   }
 
   public List<SessionsRecord> of(UUID userId) {
