@@ -18,6 +18,7 @@ import dev.opentier.queryapi.health.HealthRoutes;
 import dev.opentier.queryapi.oauth.OAuthRoutes;
 import dev.opentier.queryapi.health.Readiness;
 import io.javalin.Javalin;
+import java.util.List;
 import io.javalin.json.JavalinJackson;
 
 /** Builds the gateway's Javalin app from its dependencies. Every route is declared here. */
@@ -25,7 +26,7 @@ public final class GatewayApp {
   private GatewayApp() {}
 
   /** What the routes need. */
-  public record Dependencies(Readiness readiness, ClientAddress clientAddress, AuthGuard guard, RateLimits rateLimits,
+  public record Dependencies(List<String> corsOrigins, Readiness readiness, ClientAddress clientAddress, AuthGuard guard, RateLimits rateLimits,
                              AuthRoutes auth, EmailRoutes email, OAuthRoutes oauth, AdminRoutes admin) {}
 
   public static Javalin create(Dependencies deps) {
@@ -47,6 +48,15 @@ public final class GatewayApp {
       config.jsonMapper(new JavalinJackson(mapper, true));
       RequestIds.install(config);
       ApiErrors.install(config);
+      if (!deps.corsOrigins().isEmpty()) {
+        // Other web origins (a separately hosted UI) may call the API with credentials; none by default.
+        config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+          rule.allowHost(deps.corsOrigins().getFirst(), deps.corsOrigins().subList(1, deps.corsOrigins().size()).toArray(String[]::new));
+          rule.allowCredentials = true;
+          rule.exposeHeader("X-Request-Id");
+          rule.exposeHeader("Retry-After");
+        }));
+      }
       deps.clientAddress().install(config);
       deps.guard().install(config);
       deps.rateLimits().install(config);

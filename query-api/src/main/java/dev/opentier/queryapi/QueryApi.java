@@ -28,6 +28,7 @@ import dev.opentier.queryapi.intelligence.IntelligenceChannel;
 import io.javalin.Javalin;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,8 @@ public final class QueryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
   /** Where users reach OpenTier: links in e-mail and OAuth redirect URIs are built on it. */
   public static final String PUBLIC_URL = "OPENTIER_PUBLIC_URL";
+  /** Other web origins allowed to call the API from a browser (CORS, with credentials). */
+  public static final String CORS_ORIGINS = "OPENTIER_CORS_ORIGINS";
 
   private final Resources resources;
   private final Javalin app;
@@ -79,7 +82,8 @@ public final class QueryApi implements AutoCloseable {
       EmailRoutes email = new EmailRoutes(accounts, new AccountTokens(database.dsl()), new Mailer(settings), publicUrl);
       OAuthRoutes oauth = new OAuthRoutes(OAuthProvider.configured(settings), database.dsl(), accounts, sessions, publicUrl,
           authSettings.absoluteTimeout());
-      Javalin app = GatewayApp.create(new GatewayApp.Dependencies(readiness,
+      List<String> corsOrigins = Arrays.stream(settings.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
+      Javalin app = GatewayApp.create(new GatewayApp.Dependencies(corsOrigins, readiness,
           new ClientAddress(settings.string(ClientAddress.TRUSTED_PROXIES, "")), new AuthGuard(sessions, authSettings),
           new RateLimits(settings), new AuthRoutes(accounts, sessions, authSettings, email), email, oauth,
           new AdminRoutes(database.dsl(), accounts)));

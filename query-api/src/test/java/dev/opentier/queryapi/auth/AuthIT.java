@@ -152,6 +152,27 @@ class AuthIT {
   }
 
   @Test
+  void passwordsAndSessionTokensNeverReachTheLog() throws Exception {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured = new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    root.addAppender(captured);
+    try {
+      post("/api/auth/register", Map.of("email", "quiet@example.org", "password", "a very secret passphrase"), null);
+      HttpResponse<String> login = post("/api/auth/login", Map.of("email", "quiet@example.org", "password", "a very secret passphrase"), null);
+      String token = body(login).get("token").asText();
+      get("/api/auth/me", token);
+      post("/api/auth/login", Map.of("email", "quiet@example.org", "password", "a wrong secret passphrase"), null);
+
+      assertThat(captured.list).isNotEmpty();
+      assertThat(captured.list).allSatisfy(event -> assertThat(event.getFormattedMessage())
+          .doesNotContain("a very secret passphrase").doesNotContain("a wrong secret passphrase").doesNotContain(token));
+    } finally {
+      root.detachAppender(captured);
+    }
+  }
+
+  @Test
   void theFirstAdminComesFromTheEnvironment() throws Exception {
     String token = body(post("/api/auth/login", Map.of("email", "root@example.org", "password", "correct horse battery"), null)).get("token").asText();
 

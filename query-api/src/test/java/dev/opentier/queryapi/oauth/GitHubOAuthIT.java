@@ -32,6 +32,8 @@ class GitHubOAuthIT {
   private static HttpServer github;
   private static TestGateway app;
   private static final List<String> tokenRequests = new CopyOnWriteArrayList<>();
+  /** The PKCE challenge each issued code was bound to, as a real provider keeps it. */
+  private static final Map<String, String> challenges = new java.util.concurrent.ConcurrentHashMap<>();
   private static final AtomicBoolean primaryVerified = new AtomicBoolean(true);
   private static final java.util.concurrent.atomic.AtomicReference<String> primaryEmail = new java.util.concurrent.atomic.AtomicReference<>();
   private static final java.util.concurrent.atomic.AtomicLong userId = new java.util.concurrent.atomic.AtomicLong();
@@ -42,7 +44,15 @@ class GitHubOAuthIT {
     github = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     github.createContext("/login/oauth/authorize", GitHubOAuthIT::authorize);
     github.createContext("/login/oauth/access_token", exchange -> {
-      tokenRequests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      tokenRequests.add(body);
+      Map<String, String> form = form(body);
+      String challenge = challenges.remove(form.get("code"));
+      String verifier = form.get("code_verifier");
+      if (challenge == null || verifier == null || !challenge.equals(OAuthRoutes.challenge(verifier))) {
+        reply(exchange, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"PKCE verification failed\"}");
+        return;
+      }
       reply(exchange, "{\"access_token\":\"gho_test\",\"token_type\":\"bearer\",\"scope\":\"read:user,user:email\"}");
     });
     github.createContext("/user/emails", exchange -> reply(exchange, bearer(exchange)
@@ -97,6 +107,40 @@ class GitHubOAuthIT {
     assertThat(back.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("error=email_not_verified"));
   }
 
+  @Test
+  void anInjectedCodeFailsPkceAndTheSignInFailsCleanly() throws Exception {
+    primaryVerified.set(true);
+    primaryEmail.set("injected@example.org");
+    userId.set(424242);
+    // The attacker runs a flow of their own and keeps the code the provider gives them…
+    Flow attacker = startAndAuthorize();
+    // …and plants it in the victim's browser, whose own flow holds a different PKCE verifier.
+    Flow victim = startAndAuthorize();
+    String planted = victim.callbackUrl().replaceFirst("code=[^&]+", "code=" + codeOf(attacker.callbackUrl()));
+
+    HttpResponse<String> back = browser.send(HttpRequest.newBuilder(URI.create(planted))
+        .header("Cookie", "opentier_oauth=" + victim.state()).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(back.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("error=provider_error"));
+    assertThat(back.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("opentier_session=") && c.length() > 30);
+  }
+
+  private record Flow(String callbackUrl, String state) {}
+
+  private static Flow startAndAuthorize() throws Exception {
+    HttpResponse<String> start = browser.send(HttpRequest.newBuilder(URI.create(app.base + "/api/auth/oauth/github/start")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    String state = start.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("opentier_oauth="))
+        .map(c -> c.substring(15, c.indexOf(';'))).findFirst().orElseThrow();
+    HttpResponse<String> authorize = browser.send(HttpRequest.newBuilder(URI.create(start.headers().firstValue("Location").orElseThrow())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return new Flow(authorize.headers().firstValue("Location").orElseThrow(), state);
+  }
+
+  private static String codeOf(String callbackUrl) {
+    return form(URI.create(callbackUrl).getRawQuery()).get("code");
+  }
+
   private static HttpResponse<String> signIn() throws Exception {
     HttpResponse<String> start = browser.send(HttpRequest.newBuilder(URI.create(app.base + "/api/auth/oauth/github/start")).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -111,7 +155,9 @@ class GitHubOAuthIT {
   /** GitHub's authorize page, with the user already consenting: back to redirect_uri with a code and the state. */
   private static void authorize(HttpExchange exchange) throws IOException {
     Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
-    String location = query.get("redirect_uri") + "?code=gh-code-" + System.nanoTime() + "&state=" + URLEncoder.encode(query.get("state"), StandardCharsets.UTF_8);
+    String code = "gh-code-" + System.nanoTime();
+    challenges.put(code, query.get("code_challenge"));
+    String location = query.get("redirect_uri") + "?code=" + code + "&state=" + URLEncoder.encode(query.get("state"), StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Location", location);
     exchange.sendResponseHeaders(302, -1);
     exchange.close();
@@ -122,9 +168,13 @@ class GitHubOAuthIT {
   }
 
   private static void reply(HttpExchange exchange, String json) throws IOException {
-    byte[] body = (json == null ? "{\"message\":\"Bad credentials\"}" : json).getBytes(StandardCharsets.UTF_8);
+    reply(exchange, json == null ? 401 : 200, json == null ? "{\"message\":\"Bad credentials\"}" : json);
+  }
+
+  private static void reply(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(json == null ? 401 : 200, body.length);
+    exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
