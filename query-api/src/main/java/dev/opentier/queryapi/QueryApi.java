@@ -20,6 +20,7 @@ import dev.opentier.queryapi.auth.AuthSettings;
 import dev.opentier.queryapi.auth.PasswordHasher;
 import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.edge.ClientAddress;
+import dev.opentier.queryapi.edge.Cookies;
 import dev.opentier.queryapi.edge.RateLimits;
 import dev.opentier.queryapi.health.Readiness;
 import dev.opentier.queryapi.oauth.OAuthProvider;
@@ -80,12 +81,13 @@ public final class QueryApi implements AutoCloseable {
       AdminBootstrap.ensureAdmin(accounts, authSettings);
       String publicUrl = settings.string(PUBLIC_URL, "http://127.0.0.1:" + own.port());
       EmailRoutes email = new EmailRoutes(accounts, new AccountTokens(database.dsl()), new Mailer(settings), publicUrl);
+      Cookies cookies = new Cookies(publicUrl);
       OAuthRoutes oauth = new OAuthRoutes(OAuthProvider.configured(settings), database.dsl(), accounts, sessions, publicUrl,
-          authSettings.absoluteTimeout());
+          authSettings.absoluteTimeout(), cookies);
       List<String> corsOrigins = Arrays.stream(settings.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
       Javalin app = GatewayApp.create(new GatewayApp.Dependencies(corsOrigins, readiness,
           new ClientAddress(settings.string(ClientAddress.TRUSTED_PROXIES, "")), new AuthGuard(sessions, authSettings),
-          new RateLimits(settings), new AuthRoutes(accounts, sessions, authSettings, email), email, oauth,
+          new RateLimits(settings), new AuthRoutes(accounts, sessions, authSettings, email, cookies), email, oauth,
           new AdminRoutes(database.dsl(), accounts)));
       try {
         app.start(own.host(), own.port());

@@ -6,11 +6,10 @@ import dev.opentier.platform.db.schema.tables.records.SessionsRecord;
 import dev.opentier.platform.db.schema.tables.records.UsersRecord;
 import dev.opentier.queryapi.edge.ApiException;
 import dev.opentier.queryapi.edge.ClientAddress;
+import dev.opentier.queryapi.edge.Cookies;
 import dev.opentier.queryapi.edge.RequestIds;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.SameSite;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -39,12 +38,14 @@ public final class AuthRoutes {
   private final Sessions sessions;
   private final AuthSettings settings;
   private final EmailRoutes email;
+  private final Cookies cookies;
 
-  public AuthRoutes(Accounts accounts, Sessions sessions, AuthSettings settings, EmailRoutes email) {
+  public AuthRoutes(Accounts accounts, Sessions sessions, AuthSettings settings, EmailRoutes email, Cookies cookies) {
     this.accounts = accounts;
     this.sessions = sessions;
     this.settings = settings;
     this.email = email;
+    this.cookies = cookies;
   }
 
   public void register(Context ctx) {
@@ -126,9 +127,7 @@ public final class AuthRoutes {
     return new SessionView(s.getId(), s.getCreatedAt(), s.getLastSeenAt(), s.getExpiresAt(), s.getIp(), s.getUserAgent(), s.getId().equals(current));
   }
 
-  private static void setCookie(Context ctx, String token, Duration maxAge) {
-    Cookie cookie = new Cookie(AuthGuard.COOKIE, token, "/", (int) maxAge.toSeconds(), "https".equals(ctx.scheme()), true);
-    cookie.setSameSite(SameSite.LAX);
-    ctx.cookie(cookie);
+  private void setCookie(Context ctx, String token, Duration maxAge) {
+    cookies.set(ctx, AuthGuard.COOKIE, token, maxAge);
   }
 }

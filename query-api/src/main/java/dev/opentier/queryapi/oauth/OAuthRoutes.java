@@ -12,10 +12,9 @@ import dev.opentier.queryapi.auth.AuthGuard;
 import dev.opentier.queryapi.auth.SessionToken;
 import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.edge.ClientAddress;
+import dev.opentier.queryapi.edge.Cookies;
 import dev.opentier.queryapi.edge.RequestIds;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
-import io.javalin.http.SameSite;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -56,16 +55,18 @@ public final class OAuthRoutes {
   private final Sessions sessions;
   private final String publicUrl;
   private final Duration sessionLifetime;
+  private final Cookies cookies;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   public OAuthRoutes(Map<String, OAuthProvider> providers, DSLContext db, Accounts accounts, Sessions sessions,
-                     String publicUrl, Duration sessionLifetime) {
+                     String publicUrl, Duration sessionLifetime, Cookies cookies) {
     this.providers = providers;
     this.db = db;
     this.accounts = accounts;
     this.sessions = sessions;
     this.publicUrl = publicUrl.replaceAll("/+$", "");
     this.sessionLifetime = sessionLifetime;
+    this.cookies = cookies;
   }
 
   /** {@code GET /api/auth/oauth/providers}: which buttons the UI shows. */
@@ -293,10 +294,8 @@ public final class OAuthRoutes {
         .collect(Collectors.joining("&"));
   }
 
-  private static void cookie(Context ctx, String name, String value, Duration maxAge) {
-    Cookie cookie = new Cookie(name, value, "/", (int) maxAge.toSeconds(), "https".equals(ctx.scheme()), true);
-    cookie.setSameSite(SameSite.LAX);
-    ctx.cookie(cookie);
+  private void cookie(Context ctx, String name, String value, Duration maxAge) {
+    cookies.set(ctx, name, value, maxAge);
   }
 
   /** The provider misbehaved or refused; the user sees a general message, operators the detail. */

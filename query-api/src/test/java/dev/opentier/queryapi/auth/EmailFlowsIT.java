@@ -58,6 +58,14 @@ class EmailFlowsIT {
   }
 
   @Test
+  void behindAnHttpsPublicUrlTheSessionCookieIsSecure() throws Exception {
+    app.post("/api/auth/register", Map.of("email", "tls@example.org", "password", "only over https"), null);
+    HttpResponse<String> login = app.post("/api/auth/login", Map.of("email", "tls@example.org", "password", "only over https"), null);
+
+    assertThat(login.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c).contains("Secure").contains("HttpOnly"));
+  }
+
+  @Test
   void aPasswordResetWorksOnceEndsEverySessionAndDoesNotRevealAccounts() throws Exception {
     String session = app.signIn("forgetful@example.org", "i forgot this one");
     HttpResponse<String> known = app.post("/api/auth/password-reset/request", Map.of("email", "forgetful@example.org"), null);
