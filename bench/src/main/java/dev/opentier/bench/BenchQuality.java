@@ -75,7 +75,7 @@ public final class BenchQuality {
           sumNdcg += ndcgAt10(ranked, relevant);
           sumRecall += relevant.isEmpty() ? 0 : ranked.stream().filter(relevant::containsKey).count() / (double) relevant.size();
         }
-        double n = ndcgAt10Mean(sumNdcg, queryIds.size());
+        double n = sumNdcg / queryIds.size();
         ndcg.put(model.name(), n);
         System.out.printf(Locale.ROOT, "%s: %d chunks embedded in %.0f s (%.1f chunks/s); SciFact test nDCG@10 %.4f, Recall@100 %.4f (%d queries)%n",
             model.name().toLowerCase(Locale.ROOT), chunkTexts.size(), seconds, chunkTexts.size() / seconds, n,
@@ -83,10 +83,6 @@ public final class BenchQuality {
       }
     }
     System.out.printf(Locale.ROOT, "int8 - fp32 nDCG@10: %+.4f%n", ndcg.get("INT8") - ndcg.get("FP32"));
-  }
-
-  private static double ndcgAt10Mean(double sum, int count) {
-    return sum / count;
   }
 
   static double ndcgAt10(List<String> ranked, Map<String, Integer> relevant) {

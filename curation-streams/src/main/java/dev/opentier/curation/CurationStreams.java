@@ -110,14 +110,6 @@ public final class CurationStreams implements AutoCloseable {
     }
   }
 
-  public int healthPort() {
-    return health.port();
-  }
-
-  public KafkaStreams.State state() {
-    return streams.state();
-  }
-
   @Override
   public void close() {
     health.close();

@@ -66,7 +66,7 @@ public final class PipelineStages {
     if (work.event() == null) return work; // not a document: nothing to write, it goes to the dead letters
     long started = System.nanoTime();
     Work written = index.write(work);
-    metrics.stage("index", started, written.concluded() ? written.chunks() == null ? 0 : written.chunks().size() : 0, false);
+    metrics.stage("index", started, 0, written.failed() && "index".equals(written.stage()));
     metrics.outcome(written);
     return written;
   }

@@ -50,10 +50,6 @@ public record EmbeddingSettings(Device device, Model model, int parallelRuns, in
         settings.integer(BATCH, defaultBatch, 1, 4096));
   }
 
-  public static EmbeddingSettings defaults() {
-    return from(Settings.of(java.util.Map.of()));
-  }
-
   private static <E extends Enum<E>> E parse(Class<E> type, String setting, String value) {
     try {
       return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));

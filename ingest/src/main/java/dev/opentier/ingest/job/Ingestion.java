@@ -93,20 +93,16 @@ public final class Ingestion implements AutoCloseable {
     AtomicInteger documents = new AtomicInteger();
     AtomicLong bytes = new AtomicLong();
     Set<String> seen = new HashSet<>();
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    Sends sends = new Sends();
     try {
       source.forEach(document -> {
-        if (sendFailure.get() != null) return;
+        if (sends.failed()) return;
         if (!seen.add(document.documentId())) return; // the same document twice in one source: once is enough
-        sends.add(producer.send(record(job, source, document, options), (metadata, e) -> {
-          if (e != null) sendFailure.compareAndSet(null, e);
-        }));
+        sends.send(upsert(job, source, document, options));
         listener.produced(documents.incrementAndGet(), bytes.addAndGet(document.size()));
       });
-      int deletes = options.sync() ? produceDeletesForMissing(job, source.name(), seen) : 0;
-      producer.flush();
-      awaitAll(sends, sendFailure);
+      int deletes = options.sync() ? produceDeletesForMissing(job, source.name(), seen, sends) : 0;
+      sends.awaitAcknowledged();
       finishJob(job, documents.get(), deletes, bytes.get());
       return job;
     } catch (IOException | RuntimeException e) {
@@ -118,9 +114,8 @@ public final class Ingestion implements AutoCloseable {
   /** Deletes documents by id or URI, as one job. Unknown ones are reported, not produced. */
   public UUID delete(List<String> idsOrUris, UUID createdBy) {
     UUID job = createJob("delete", "delete", new Options(DocumentEvent.Visibility.PRIVATE, null, createdBy, false));
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
+    Sends sends = new Sends();
     List<String> unknown = new ArrayList<>();
-    AtomicReference<Exception> failure = new AtomicReference<>();
     for (String given : idsOrUris) {
       Record row = db.select(DOCUMENTS.ID, DOCUMENTS.SOURCE, DOCUMENTS.URI).from(DOCUMENTS)
           .where(DOCUMENTS.ID.eq(given).or(DOCUMENTS.URI.eq(given))).limit(1).fetchOne();
@@ -128,27 +123,22 @@ public final class Ingestion implements AutoCloseable {
         unknown.add(given);
         continue;
       }
-      DocumentEvent delete = DocumentEvent.delete(row.get(DOCUMENTS.ID), job, row.get(DOCUMENTS.SOURCE), row.get(DOCUMENTS.URI));
-      sends.add(producer.send(new ProducerRecord<>(documentsTopic, delete.documentId(), delete), (m, e) -> {
-        if (e != null) failure.compareAndSet(null, e);
-      }));
+      sends.send(DocumentEvent.delete(row.get(DOCUMENTS.ID), job, row.get(DOCUMENTS.SOURCE), row.get(DOCUMENTS.URI)));
     }
-    producer.flush();
-    awaitAll(sends, failure);
+    sends.awaitAcknowledged();
     if (!unknown.isEmpty()) {
       db.update(INGESTION_JOBS)
           .set(INGESTION_JOBS.SUBMIT_ERRORS, json(unknown.stream().map(u -> Map.of("document", u, "reason", "no such document")).toList()))
           .where(INGESTION_JOBS.ID.eq(job)).execute();
     }
-    finishJob(job, 0, sends.size(), 0);
+    finishJob(job, 0, sends.count(), 0);
     return job;
   }
 
   /** Produces an event again (the dead-letter replay), as part of a new job of kind "replay". */
   public UUID replay(List<DocumentEvent> events, UUID createdBy) {
     UUID job = createJob("replay", "dlq", new Options(DocumentEvent.Visibility.PRIVATE, null, createdBy, false));
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    AtomicReference<Exception> failure = new AtomicReference<>();
+    Sends sends = new Sends();
     long bytes = 0;
     int upserts = 0;
     int deletes = 0;
@@ -156,14 +146,11 @@ public final class Ingestion implements AutoCloseable {
       DocumentEvent again = new DocumentEvent(original.op(), original.documentId(), job, original.source(), original.uri(),
           original.title(), original.mediaType(), original.visibility(), original.ownerId(), original.metadata(),
           original.contentHash(), original.content(), original.refusal(), Instant.now());
-      sends.add(producer.send(new ProducerRecord<>(documentsTopic, again.documentId(), again), (m, e) -> {
-        if (e != null) failure.compareAndSet(null, e);
-      }));
+      sends.send(again);
       if (again.isDelete()) deletes++; else upserts++;
       bytes += again.content() == null ? 0 : again.content().length;
     }
-    producer.flush();
-    awaitAll(sends, failure);
+    sends.awaitAcknowledged();
     finishJob(job, upserts, deletes, bytes);
     return job;
   }
@@ -204,22 +191,20 @@ public final class Ingestion implements AutoCloseable {
     return progress;
   }
 
-  private ProducerRecord<String, DocumentEvent> record(UUID job, Source source, SourceDocument document, Options options) {
-    DocumentEvent event = new DocumentEvent(DocumentEvent.Operation.UPSERT, document.documentId(), job, source.name(),
+  private static DocumentEvent upsert(UUID job, Source source, SourceDocument document, Options options) {
+    return new DocumentEvent(DocumentEvent.Operation.UPSERT, document.documentId(), job, source.name(),
         document.uri(), document.title(), document.mediaType(), options.visibility(), options.ownerId(), document.metadata(),
         document.content() == null ? null : DocumentIds.version(document.content()), document.content(), document.refusal(),
         Instant.now());
-    return new ProducerRecord<>(documentsTopic, event.documentId(), event);
   }
 
-  private int produceDeletesForMissing(UUID job, String sourceName, Set<String> seen) {
+  private int produceDeletesForMissing(UUID job, String sourceName, Set<String> seen, Sends sends) {
     List<Record> stored = new ArrayList<>(db.select(DOCUMENTS.ID, DOCUMENTS.URI).from(DOCUMENTS).where(DOCUMENTS.SOURCE.eq(sourceName)).fetch());
     int deletes = 0;
     for (Record row : stored) {
       String id = row.get(DOCUMENTS.ID);
       if (seen.contains(id)) continue;
-      DocumentEvent delete = DocumentEvent.delete(id, job, sourceName, row.get(DOCUMENTS.URI));
-      producer.send(new ProducerRecord<>(documentsTopic, id, delete));
+      sends.send(DocumentEvent.delete(id, job, sourceName, row.get(DOCUMENTS.URI)));
       deletes++;
     }
     return deletes;
@@ -257,19 +242,43 @@ public final class Ingestion implements AutoCloseable {
         .execute();
   }
 
-  private void awaitAll(List<Future<RecordMetadata>> sends, AtomicReference<Exception> failure) {
-    for (Future<RecordMetadata> send : sends) {
-      try {
-        send.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while producing", e);
-      } catch (ExecutionException e) {
-        failure.compareAndSet(null, e);
-      }
+  /**
+   * The events one job produces: each sent keyed by its document id, and acknowledged by the broker
+   * before the job is marked submitted. The first failure is kept and reported.
+   */
+  private final class Sends {
+    private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    void send(DocumentEvent event) {
+      pending.add(producer.send(new ProducerRecord<>(documentsTopic, event.documentId(), event), (metadata, e) -> {
+        if (e != null) failure.compareAndSet(null, e);
+      }));
     }
-    if (failure.get() != null) {
-      throw new SettingException(KafkaSettings.BOOTSTRAP, "could not produce to " + documentsTopic + ": " + failure.get().getMessage(), failure.get());
+
+    boolean failed() {
+      return failure.get() != null;
+    }
+
+    int count() {
+      return pending.size();
+    }
+
+    void awaitAcknowledged() {
+      producer.flush();
+      for (Future<RecordMetadata> send : pending) {
+        try {
+          send.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while producing", e);
+        } catch (ExecutionException e) {
+          failure.compareAndSet(null, e);
+        }
+      }
+      if (failure.get() != null) {
+        throw new SettingException(KafkaSettings.BOOTSTRAP, "could not produce to " + documentsTopic + ": " + failure.get().getMessage(), failure.get());
+      }
     }
   }
 

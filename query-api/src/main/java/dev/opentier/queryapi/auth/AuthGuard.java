@@ -59,7 +59,7 @@ public final class AuthGuard {
     Optional<Principal> principal = authenticate(ctx);
     if (principal.isEmpty()) throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthenticated", "sign in first: the session is missing, invalid or expired");
     if (principal.get().viaCookie() && unsafe) requireAllowedOrigin(ctx);
-    if (roles.contains(Access.ADMIN) && !roles.contains(Access.USER) && !principal.get().isAdmin()) {
+    if (roles.contains(Access.ADMIN) && !principal.get().isAdmin()) {
       throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "this needs an administrator");
     }
     ctx.attribute(PRINCIPAL, principal.get());
