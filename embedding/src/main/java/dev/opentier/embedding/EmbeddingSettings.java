@@ -2,7 +2,6 @@ package dev.opentier.embedding;
 
 import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.config.Settings;
-import java.util.Locale;
 
 /**
  * How to run the embedding model.
@@ -39,27 +38,14 @@ public record EmbeddingSettings(Device device, Model model, int parallelRuns, in
   }
 
   public static EmbeddingSettings from(Settings settings) {
-    Device device = parse(Device.class, DEVICE, settings.string(DEVICE, "auto"));
+    Device device = settings.choice(DEVICE, Device.class, Device.AUTO);
     // On CPU one text per run on one thread per worker wastes nothing on padding and scales with
     // cores; a GPU wants large batches.
     int defaultBatch = device == Device.CUDA ? 128 : 1;
     return new EmbeddingSettings(
         device,
-        parse(Model.class, MODEL, settings.string(MODEL, "fp32")),
+        settings.choice(MODEL, Model.class, Model.FP32),
         settings.integer(THREADS, Runtime.getRuntime().availableProcessors(), 1, 256),
         settings.integer(BATCH, defaultBatch, 1, 4096));
-  }
-
-  private static <E extends Enum<E>> E parse(Class<E> type, String setting, String value) {
-    try {
-      return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      StringBuilder allowed = new StringBuilder();
-      for (E constant : type.getEnumConstants()) {
-        if (!allowed.isEmpty()) allowed.append('|');
-        allowed.append(constant.name().toLowerCase(Locale.ROOT));
-      }
-      throw new SettingException(setting, "must be one of " + allowed + ", got '" + value + "'");
-    }
   }
 }

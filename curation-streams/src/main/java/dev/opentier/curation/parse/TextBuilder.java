@@ -2,12 +2,14 @@ package dev.opentier.curation.parse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Assembles a document's text block by block: blocks are separated by a blank line, whitespace
  * inside a block is collapsed, and each block's span and page are recorded.
  */
 final class TextBuilder {
+  private static final Pattern LINE_BREAK_HYPHEN = Pattern.compile("(\\p{L})-[ \\t]*\\r?\\n\\s*(\\p{Ll})");
   private final StringBuilder text = new StringBuilder();
   private final List<ParsedDocument.Block> blocks = new ArrayList<>();
   private final StringBuilder pending = new StringBuilder();
@@ -40,7 +42,9 @@ final class TextBuilder {
 
   /** Closes the current block, if it has any visible text. */
   void endBlock() {
-    String collapsed = pending.toString().replaceAll("\\s+", " ").strip();
+    // A word hyphenated across a line break keeps a soft hyphen where the break was: invisible,
+    // and the normalise stage joins the word (de-hyphenation) by removing it.
+    String collapsed = LINE_BREAK_HYPHEN.matcher(pending).replaceAll("$1\u00AD$2").replaceAll("\\s+", " ").strip();
     pending.setLength(0);
     int level = pendingLevel;
     pendingLevel = 0;

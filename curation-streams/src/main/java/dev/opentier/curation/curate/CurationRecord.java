@@ -1,0 +1,68 @@
+package dev.opentier.curation.curate;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A document's lineage: each curation stage it went through with its verdict and time, and what
+ * the stages measured. Stored as {@code documents.curation} for every document, indexed or not,
+ * and sent with rejections to {@code opentier.documents.rejected}.
+ *
+ * @param duplicateOf the canonical document of a duplicate
+ * @param similarity the estimated Jaccard similarity to it (1.0 for exact duplicates)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CurationRecord(
+    List<StageVerdict> stages,
+    String language,
+    TextNormalizer.Report normalization,
+    QualityRules.Report quality,
+    Map<PiiRedactor.Kind, Integer> pii,
+    String textHash,
+    String duplicateOf,
+    Double similarity,
+    Integer chunks) {
+
+  /** What one stage concluded: passed, rejected, duplicate, redacted… and how long it took. */
+  public record StageVerdict(String stage, String verdict, double millis) {}
+
+  public static CurationRecord empty() {
+    return new CurationRecord(List.of(), null, null, null, null, null, null, null, null);
+  }
+
+  public CurationRecord withStage(String stage, String verdict, long startedNanos) {
+    List<StageVerdict> more = new ArrayList<>(stages);
+    more.add(new StageVerdict(stage, verdict, Math.round((System.nanoTime() - startedNanos) / 1_000.0) / 1_000.0));
+    return new CurationRecord(more, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+  }
+
+  public CurationRecord withLanguage(String language) {
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+  }
+
+  public CurationRecord withNormalization(TextNormalizer.Report normalization) {
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+  }
+
+  public CurationRecord withQuality(QualityRules.Report quality) {
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+  }
+
+  public CurationRecord withPii(Map<PiiRedactor.Kind, Integer> pii) {
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+  }
+
+  public CurationRecord withTextHash(String textHash) {
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+  }
+
+  public CurationRecord withDuplicateOf(String duplicateOf, double similarity) {
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+  }
+
+  public CurationRecord withChunks(int chunks) {
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+  }
+}
