@@ -1,6 +1,9 @@
 package dev.opentier.curation;
 
 import dev.opentier.curation.chunk.Chunker;
+import dev.opentier.curation.curate.CurationSettings;
+import dev.opentier.curation.curate.CurationStages;
+import dev.opentier.curation.dedup.Deduplication;
 import dev.opentier.curation.index.DocumentIndex;
 import dev.opentier.curation.parse.DocumentParser;
 import dev.opentier.embedding.Embedder;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -61,7 +65,11 @@ public final class CurationStreams implements AutoCloseable {
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 64 * 1024 * 1024);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 33 * 1024 * 1024);
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 33 * 1024 * 1024);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 64 * 1024 * 1024);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), 160L * 1024 * 1024);
+    // The de-duplication stores park whole documents while their bands answer: their changelogs
+    // must take the largest document the pipeline accepts.
+    props.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), 64 * 1024 * 1024);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) pipeline.transactionTimeout().toMillis());
     return props;
   }
@@ -83,11 +91,13 @@ public final class CurationStreams implements AutoCloseable {
 
       Embedder embedder = resources.add(Embedder.create(embeddingSettings));
       DocumentParser parser = resources.add(new DocumentParser(pipeline.parseLimits()));
-      PipelineStages stages = new PipelineStages(parser,
+      CurationSettings curation = CurationSettings.from(settings);
+      PipelineStages stages = new PipelineStages(parser, new CurationStages(curation),
           new Chunker(embedder.tokenizer(), pipeline.chunkMaxTokens(), pipeline.chunkOverlapTokens()),
           embedder, new DocumentIndex(database.dsl()), new PipelineMetrics(registry, embedder));
 
-      KafkaStreams streams = new KafkaStreams(CurationTopology.build(stages, kafkaSettings), streamsConfig(pipeline, kafkaSettings));
+      Deduplication dedup = new Deduplication(curation.exactDedup(), curation.nearDedup(), curation.nearThreshold());
+      KafkaStreams streams = new KafkaStreams(CurationTopology.build(stages, dedup, kafkaSettings), streamsConfig(pipeline, kafkaSettings));
       // A failure that escapes the stages (the database is down) is retried by a fresh thread from
       // the last committed offset; the sink's idempotent writes make the replay harmless.
       streams.setUncaughtExceptionHandler(e -> {

@@ -1,14 +1,21 @@
 package dev.opentier.curation;
 
 import static dev.opentier.platform.kafka.Topics.DEAD_LETTERS;
+import static dev.opentier.platform.kafka.Topics.DEDUP_BANDS;
+import static dev.opentier.platform.kafka.Topics.DEDUP_VERDICTS;
 import static dev.opentier.platform.kafka.Topics.DOCUMENTS;
+import static dev.opentier.platform.kafka.Topics.DOCUMENTS_REJECTED;
 import static dev.opentier.platform.kafka.Topics.INGEST_EVENTS;
 
+import dev.opentier.curation.dedup.Deduplication;
+import dev.opentier.curation.dedup.Routed;
 import dev.opentier.platform.kafka.KafkaSettings;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -18,10 +25,11 @@ import org.apache.kafka.streams.kstream.Produced;
 public final class CurationTopology {
   private CurationTopology() {}
 
-  public static Topology build(PipelineStages stages, KafkaSettings kafka) {
+  public static Topology build(PipelineStages stages, Deduplication dedup, KafkaSettings kafka) {
     StreamsBuilder builder = new StreamsBuilder();
+    Deduplication.stores().forEach(builder::addStateStore);
 
-    KStream<String, Work> concluded = builder
+    KStream<String, Work> curated = builder
         // Read as bytes and decoded in "receive": a record that is not a valid event becomes a
         // dead letter like any other failure instead of stopping the application.
         .stream(DOCUMENTS.name(kafka), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("documents"))
@@ -30,7 +38,36 @@ public final class CurationTopology {
         // Reads the stored version: an unchanged document stops here, before any parsing.
         .mapValues(stages::checkVersion, Named.as("check-version"))
         .mapValues(stages::parse, Named.as("parse"))
-        // The curation stages (normalise, language, quality, PII, dedup) plug in here.
+        .mapValues(stages::normalize, Named.as("normalize"))
+        .mapValues(stages::language, Named.as("language"))
+        .mapValues(stages::quality, Named.as("quality"))
+        // Before anything is chunked, embedded or stored.
+        .mapValues(stages::pii, Named.as("pii"));
+
+    // De-duplication against everything indexed (see Deduplication): a document waits in a store
+    // while its bands answer, then goes on as unique or concludes as a duplicate.
+    Map<String, KStream<String, Routed>> dedupOut = curated
+        .process(dedup.probe(), Named.as("dedup-probe"), Deduplication.PENDING_STORE, Deduplication.STATE_STORE)
+        .merge(builder
+            .stream(DEDUP_VERDICTS.name(kafka), Consumed.with(Serdes.String(), Deduplication.MESSAGES).withName("dedup-verdicts"))
+            .process(dedup.verdicts(), Named.as("dedup-verdict"), Deduplication.PENDING_STORE, Deduplication.STATE_STORE),
+            Named.as("dedup-merge"))
+        .split(Named.as("dedup-"))
+        .branch((key, routed) -> routed.isWork(), Branched.as("documents"))
+        .branch((key, routed) -> routed.toBand(), Branched.as("to-bands"))
+        .defaultBranch(Branched.as("to-verdicts"));
+    dedupOut.get("dedup-to-bands")
+        .mapValues(Routed::message, Named.as("band-messages"))
+        .to(DEDUP_BANDS.name(kafka), Produced.with(Serdes.String(), Deduplication.MESSAGES).withName("to-bands"));
+    builder
+        .stream(DEDUP_BANDS.name(kafka), Consumed.with(Serdes.String(), Deduplication.MESSAGES).withName("dedup-bands-in"))
+        .process(dedup.bands(), Named.as("dedup-bands"), Deduplication.BANDS_STORE)
+        .merge(dedupOut.get("dedup-to-verdicts"), Named.as("document-messages"))
+        .mapValues(Routed::message, Named.as("verdict-messages"))
+        .to(DEDUP_VERDICTS.name(kafka), Produced.with(Serdes.String(), Deduplication.MESSAGES).withName("to-verdicts"));
+
+    KStream<String, Work> concluded = dedupOut.get("dedup-documents")
+        .mapValues(Routed::work, Named.as("deduplicated"))
         .mapValues(stages::chunk, Named.as("chunk"))
         .mapValues(stages::embed, Named.as("embed"))
         // One PostgreSQL transaction per document version; idempotent, so replays are harmless.
@@ -40,6 +77,17 @@ public final class CurationTopology {
         .filter((documentId, work) -> work.failed(), Named.as("failures"))
         .mapValues(Work::deadLetter, Named.as("dead-letter"))
         .to(DEAD_LETTERS.name(kafka), Produced.with(DEAD_LETTERS.keySerde(), DEAD_LETTERS.valueSerde()).withName("to-dlq"));
+
+    concluded
+        .filter((documentId, work) -> work.rejectedOrDuplicate(), Named.as("rejections"))
+        .mapValues(Work::rejection, Named.as("rejection"))
+        .to(DOCUMENTS_REJECTED.name(kafka), Produced.with(DOCUMENTS_REJECTED.keySerde(), DOCUMENTS_REJECTED.valueSerde()).withName("to-rejected"));
+
+    concluded
+        // Duplicates whose canonical document was deleted or changed are judged again.
+        .flatMap((documentId, work) -> work.promotions().stream().map(event -> KeyValue.pair(event.documentId(), event)).toList(),
+            Named.as("promotions"))
+        .to(DOCUMENTS.name(kafka), Produced.with(DOCUMENTS.keySerde(), DOCUMENTS.valueSerde()).withName("to-documents"));
 
     concluded
         .filter((documentId, work) -> work.event() != null && work.event().jobId() != null, Named.as("in-a-job"))

@@ -2,6 +2,7 @@ package dev.opentier.curation;
 
 import dev.opentier.curation.chunk.Chunk;
 import dev.opentier.curation.chunk.Chunker;
+import dev.opentier.curation.curate.CurationStages;
 import dev.opentier.curation.index.DocumentIndex;
 import dev.opentier.curation.parse.DocumentParser;
 import dev.opentier.curation.parse.ParseException;
@@ -20,13 +21,16 @@ public final class PipelineStages {
   private static final Logger log = LoggerFactory.getLogger(PipelineStages.class);
 
   private final DocumentParser parser;
+  private final CurationStages curation;
   private final Chunker chunker;
   private final Embedder embedder;
   private final DocumentIndex index;
   private final PipelineMetrics metrics;
 
-  public PipelineStages(DocumentParser parser, Chunker chunker, Embedder embedder, DocumentIndex index, PipelineMetrics metrics) {
+  public PipelineStages(DocumentParser parser, CurationStages curation, Chunker chunker, Embedder embedder, DocumentIndex index,
+      PipelineMetrics metrics) {
     this.parser = parser;
+    this.curation = curation;
     this.chunker = chunker;
     this.embedder = embedder;
     this.index = index;
@@ -48,6 +52,22 @@ public final class PipelineStages {
         return w.conclude(Outcome.FAILED, "parse", e.getMessage());
       }
     });
+  }
+
+  public Work normalize(Work work) {
+    return run("normalize", work, curation::normalize);
+  }
+
+  public Work language(Work work) {
+    return run("language", work, curation::language);
+  }
+
+  public Work quality(Work work) {
+    return run("quality", work, curation::quality);
+  }
+
+  public Work pii(Work work) {
+    return run("pii", work, curation::pii);
   }
 
   public Work chunk(Work work) {

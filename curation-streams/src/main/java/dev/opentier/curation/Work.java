@@ -1,6 +1,7 @@
 package dev.opentier.curation;
 
 import dev.opentier.curation.chunk.Chunk;
+import dev.opentier.curation.curate.CurationRecord;
 import dev.opentier.curation.parse.ParsedDocument;
 import dev.opentier.platform.kafka.JsonSerde;
 import dev.opentier.platform.kafka.Topics;
@@ -8,13 +9,16 @@ import dev.opentier.platform.pipeline.DeadLetter;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import dev.opentier.platform.pipeline.ProgressEvent;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
+import dev.opentier.platform.pipeline.Rejection;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * One document on its way through the topology: the event, what each stage made of it, and, once
- * known, the outcome. Stages pass a concluded document through untouched. Lives only between the
- * processors of one sub-topology (never serialised).
+ * One document on its way through the topology: the event, what each stage made of it, its
+ * curation record, and, once known, the outcome. Stages pass a concluded document through
+ * untouched. Serialised only while it waits for de-duplication ({@link #pending()}).
+ *
+ * @param promotions duplicates to submit again because their canonical document went away
  */
 public record Work(
     DocumentEvent event,
@@ -24,12 +28,21 @@ public record Work(
     List<float[]> vectors,
     Outcome outcome,
     String stage,
-    String reason) {
+    String reason,
+    CurationRecord curation,
+    List<DocumentEvent> promotions) {
 
   /** A stage's work on a document that is still in progress. */
   @FunctionalInterface
   public interface Stage {
     Work apply(Work work) throws Exception;
+  }
+
+  /** What the de-duplication stores keep of a document while its verdict is open. */
+  public record Pending(DocumentEvent event, ParsedDocument parsed, CurationRecord curation) {
+    public Work work() {
+      return new Work(event, null, parsed, null, null, null, null, null, curation, List.of());
+    }
   }
 
   /** Decodes a record of opentier.documents; one that is not a valid event concludes as failed at "receive". */
@@ -38,9 +51,9 @@ public record Work(
     try {
       event = EVENTS.deserializer().deserialize(Topics.DOCUMENTS.baseName(), raw);
     } catch (RuntimeException e) {
-      return new Work(null, raw, null, null, null, Outcome.FAILED, "receive", e.getMessage());
+      return new Work(null, raw, null, null, null, Outcome.FAILED, "receive", e.getMessage(), CurationRecord.empty(), List.of());
     }
-    Work work = new Work(event, null, null, null, null, null, null, null);
+    Work work = new Work(event, null, null, null, null, null, null, null, CurationRecord.empty(), List.of());
     return event.refusal() != null ? work.conclude(Outcome.FAILED, "ingest", event.refusal()) : work;
   }
 
@@ -54,20 +67,32 @@ public record Work(
     return outcome == Outcome.FAILED;
   }
 
+  public Pending pending() {
+    return new Pending(event, parsed, curation);
+  }
+
   public Work withParsed(ParsedDocument parsed) {
-    return new Work(event, raw, parsed, chunks, vectors, outcome, stage, reason);
+    return new Work(event, raw, parsed, chunks, vectors, outcome, stage, reason, curation, promotions);
   }
 
   public Work withChunks(List<Chunk> chunks) {
-    return new Work(event, raw, parsed, chunks, vectors, outcome, stage, reason);
+    return new Work(event, raw, parsed, chunks, vectors, outcome, stage, reason, curation.withChunks(chunks.size()), promotions);
   }
 
   public Work withVectors(List<float[]> vectors) {
-    return new Work(event, raw, parsed, chunks, vectors, outcome, stage, reason);
+    return new Work(event, raw, parsed, chunks, vectors, outcome, stage, reason, curation, promotions);
+  }
+
+  public Work withCuration(CurationRecord curation) {
+    return new Work(event, raw, parsed, chunks, vectors, outcome, stage, reason, curation, promotions);
+  }
+
+  public Work withPromotions(List<DocumentEvent> promotions) {
+    return new Work(event, raw, parsed, chunks, vectors, outcome, stage, reason, curation, List.copyOf(promotions));
   }
 
   public Work conclude(Outcome outcome, String stage, String reason) {
-    return new Work(event, raw, parsed, chunks, vectors, outcome, stage, reason);
+    return new Work(event, raw, parsed, chunks, vectors, outcome, stage, reason, curation, promotions);
   }
 
   public ProgressEvent progress() {
@@ -79,5 +104,14 @@ public record Work(
   public DeadLetter deadLetter() {
     if (event == null) return new DeadLetter(null, null, stage, reason, null, null, Instant.now(), null, raw);
     return new DeadLetter(event.documentId(), event.jobId(), stage, reason, event.source(), event.uri(), Instant.now(), event, null);
+  }
+
+  public boolean rejectedOrDuplicate() {
+    return outcome == Outcome.REJECTED || outcome == Outcome.DUPLICATE;
+  }
+
+  public Rejection rejection() {
+    return new Rejection(event.documentId(), event.jobId(), event.source(), event.uri(), outcome, stage, reason,
+        curation.duplicateOf(), JsonSerde.MAPPER.valueToTree(curation), Instant.now());
   }
 }

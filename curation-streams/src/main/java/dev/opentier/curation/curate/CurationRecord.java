@@ -33,8 +33,12 @@ public record CurationRecord(
   }
 
   public CurationRecord withStage(String stage, String verdict, long startedNanos) {
+    return withStage(stage, verdict, Math.round((System.nanoTime() - startedNanos) / 1_000.0) / 1_000.0);
+  }
+
+  public CurationRecord withStage(String stage, String verdict, double millis) {
     List<StageVerdict> more = new ArrayList<>(stages);
-    more.add(new StageVerdict(stage, verdict, Math.round((System.nanoTime() - startedNanos) / 1_000.0) / 1_000.0));
+    more.add(new StageVerdict(stage, verdict, millis));
     return new CurationRecord(more, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
   }
 

@@ -22,6 +22,8 @@ public final class TextNormalizer {
   private static final Pattern DIGITS = Pattern.compile("\\d+");
   /** A block longer than this is content, even when it repeats. */
   private static final int BOILERPLATE_MAX_CHARS = 200;
+  /** A block this short may be a page number line, where only the digits change. */
+  private static final int PAGE_NUMBER_MAX_CHARS = 40;
   /** Boilerplate is only recognised in documents with at least this many pages. */
   private static final int BOILERPLATE_MIN_PAGES = 3;
 
@@ -67,8 +69,9 @@ public final class TextNormalizer {
     return keys;
   }
 
-  /** Page numbers differ from page to page ("Page 3 of 10"): digits do not count. */
+  /** Page numbers differ from page to page ("Page 3 of 10"): in short blocks, digits do not count. */
   private static String boilerplateKey(String text) {
-    return DIGITS.matcher(text.toLowerCase(Locale.ROOT)).replaceAll("#");
+    String key = text.toLowerCase(Locale.ROOT);
+    return key.length() <= PAGE_NUMBER_MAX_CHARS ? DIGITS.matcher(key).replaceAll("#") : key;
   }
 }

@@ -2,6 +2,7 @@ package dev.opentier.curation.index;
 
 import static dev.opentier.platform.db.schema.Tables.CHUNKS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
+import static dev.opentier.platform.db.schema.Tables.DOCUMENT_HOLDS;
 import static dev.opentier.platform.db.schema.Tables.INGESTION_JOBS;
 import static dev.opentier.platform.db.schema.Tables.INGESTION_JOB_DOCUMENTS;
 import static dev.opentier.platform.db.schema.Tables.INGESTION_JOB_PROGRESS;
@@ -9,6 +10,7 @@ import static dev.opentier.platform.db.schema.Tables.INGESTION_JOB_PROGRESS;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.opentier.curation.Work;
 import dev.opentier.curation.chunk.Chunk;
+import dev.opentier.curation.curate.QualityRules;
 import dev.opentier.platform.kafka.JsonSerde;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
@@ -34,6 +37,7 @@ import org.jooq.impl.DSL;
  * its documents once.
  */
 public final class DocumentIndex {
+  private static final JsonSerde<DocumentEvent> EVENTS = new JsonSerde<>(DocumentEvent.class);
   private final DSLContext dsl;
 
   public DocumentIndex(DSLContext dsl) {
@@ -51,21 +55,39 @@ public final class DocumentIndex {
         DOCUMENTS.ID.eq(documentId).and(DOCUMENTS.CONTENT_HASH.eq(contentHash)).and(DOCUMENTS.STATUS.eq("indexed")));
   }
 
-  /** Writes the work's outcome and returns the work, concluded (INDEXED or DELETED when it was not yet). */
+  /**
+   * Writes the work's outcome and returns the work, concluded (INDEXED or DELETED when it was not
+   * yet), with the duplicates to submit again when the document stopped being their canonical copy.
+   */
   public Work write(Work work) {
     Work concluded = work.concluded() ? work : work.conclude(work.event().isDelete() ? Outcome.DELETED : Outcome.INDEXED, "index", null);
     try {
-      dsl.transaction(tx -> {
+      List<DocumentEvent> promotions = dsl.transactionResult(tx -> {
         DSLContext db = tx.dsl();
-        switch (concluded.outcome()) {
-          case INDEXED -> replaceVersion(db, concluded);
-          case DELETED -> db.deleteFrom(DOCUMENTS).where(DOCUMENTS.ID.eq(concluded.event().documentId())).execute();
-          case FAILED -> recordFailedVersion(db, concluded);
-          default -> { }
-        }
+        String id = concluded.event().documentId();
+        List<DocumentEvent> promoted = switch (concluded.outcome()) {
+          case INDEXED -> {
+            replaceVersion(db, concluded);
+            yield duplicatesOf(db, id, false);
+          }
+          case DELETED -> {
+            db.deleteFrom(DOCUMENTS).where(DOCUMENTS.ID.eq(id)).execute();
+            yield duplicatesOf(db, id, true);
+          }
+          case REJECTED, DUPLICATE -> {
+            recordCuratedOut(db, concluded);
+            yield duplicatesOf(db, id, false);
+          }
+          case FAILED -> {
+            recordFailedVersion(db, concluded);
+            yield List.of();
+          }
+          case UNCHANGED -> List.of();
+        };
         recordOutcome(db, concluded);
+        return promoted;
       });
-      return concluded;
+      return concluded.withPromotions(promotions);
     } catch (DataAccessException e) {
       if (!isDataError(e)) throw e; // the database is down or busy: the record is retried
       // The data itself cannot be stored (a value PostgreSQL refuses): this document fails, once.
@@ -101,6 +123,10 @@ public final class DocumentIndex {
     version.put(DOCUMENTS.METADATA, json(event.metadata()));
     version.put(DOCUMENTS.LAST_JOB_ID, event.jobId());
     version.put(DOCUMENTS.INDEXED_AT, now);
+    version.put(DOCUMENTS.TEXT_HASH, work.curation().textHash());
+    version.put(DOCUMENTS.LANGUAGE, work.curation().language());
+    version.put(DOCUMENTS.DUPLICATE_OF, null);
+    version.put(DOCUMENTS.CURATION, curation(work));
     db.insertInto(DOCUMENTS)
         .set(DOCUMENTS.ID, event.documentId())
         .set(version)
@@ -130,6 +156,92 @@ public final class DocumentIndex {
           .onConflict(CHUNKS.ID).doNothing());
     }
     db.batch(inserts).execute();
+    db.deleteFrom(DOCUMENT_HOLDS).where(DOCUMENT_HOLDS.DOCUMENT_ID.eq(event.documentId())).execute();
+  }
+
+  /**
+   * A version the curation stages kept out (rejected, or a duplicate): the document is listed with
+   * its reason and curation record, and has no chunks. A duplicate's event is held so it can be
+   * submitted again when its canonical document goes away.
+   */
+  private void recordCuratedOut(DSLContext db, Work work) {
+    DocumentEvent event = work.event();
+    boolean duplicate = work.outcome() == Outcome.DUPLICATE;
+    OffsetDateTime now = OffsetDateTime.now();
+    Map<Field<?>, Object> version = new LinkedHashMap<>();
+    version.put(DOCUMENTS.OWNER_ID, event.ownerId());
+    version.put(DOCUMENTS.VISIBILITY, visibility(event));
+    version.put(DOCUMENTS.SOURCE, nonNull(event.source()));
+    version.put(DOCUMENTS.URI, nonNull(event.uri()));
+    version.put(DOCUMENTS.TITLE, clean(work.parsed() != null ? work.parsed().title() : event.title()));
+    version.put(DOCUMENTS.MIME_TYPE, work.parsed() != null ? work.parsed().mediaType() : event.mediaType());
+    version.put(DOCUMENTS.CONTENT_HASH, event.contentHash());
+    version.put(DOCUMENTS.TEXT_HASH, work.curation().textHash());
+    version.put(DOCUMENTS.STATUS, duplicate ? "duplicate" : "rejected");
+    version.put(DOCUMENTS.STATUS_REASON, clean(work.stage() + ": " + work.reason()));
+    version.put(DOCUMENTS.DUPLICATE_OF, duplicate ? canonical(db, work.curation().duplicateOf()) : null);
+    version.put(DOCUMENTS.LANGUAGE, work.curation().language());
+    version.put(DOCUMENTS.SIZE_BYTES, (long) event.content().length);
+    version.put(DOCUMENTS.CHUNK_COUNT, 0);
+    version.put(DOCUMENTS.METADATA, json(event.metadata()));
+    version.put(DOCUMENTS.CURATION, curation(work));
+    version.put(DOCUMENTS.LAST_JOB_ID, event.jobId());
+    version.put(DOCUMENTS.INDEXED_AT, null);
+    db.insertInto(DOCUMENTS)
+        .set(DOCUMENTS.ID, event.documentId())
+        .set(version)
+        .onConflict(DOCUMENTS.ID).doUpdate()
+        .set(version)
+        .set(DOCUMENTS.UPDATED_AT, now)
+        .execute();
+    db.deleteFrom(CHUNKS).where(CHUNKS.DOCUMENT_ID.eq(event.documentId())).execute();
+    if (!duplicate) {
+      db.deleteFrom(DOCUMENT_HOLDS).where(DOCUMENT_HOLDS.DOCUMENT_ID.eq(event.documentId())).execute();
+      return;
+    }
+    byte[] held = EVENTS.serializer().serialize(null, event);
+    db.insertInto(DOCUMENT_HOLDS)
+        .set(DOCUMENT_HOLDS.DOCUMENT_ID, event.documentId())
+        .set(DOCUMENT_HOLDS.EVENT, held)
+        .onConflict(DOCUMENT_HOLDS.DOCUMENT_ID).doUpdate()
+        .set(DOCUMENT_HOLDS.EVENT, held)
+        .set(DOCUMENT_HOLDS.HELD_AT, now)
+        .execute();
+  }
+
+  /** The end of a chain of duplicates (a duplicate of a duplicate links to the first's canonical copy). */
+  private static String canonical(DSLContext db, String documentId) {
+    String current = documentId;
+    for (int hop = 0; hop < 16; hop++) {
+      var row = db.select(DOCUMENTS.STATUS, DOCUMENTS.DUPLICATE_OF).from(DOCUMENTS).where(DOCUMENTS.ID.eq(current)).fetchOne();
+      if (row == null || !"duplicate".equals(row.value1()) || row.value2() == null || row.value2().equals(documentId)) return current;
+      current = row.value2();
+    }
+    return current;
+  }
+
+  /**
+   * The held duplicates of a document that is no longer their canonical copy, as events to submit
+   * again (outside any job). After a delete, duplicates whose canonical document does not exist
+   * are included too: a replay of the delete finds them again, so none is left behind.
+   */
+  private static List<DocumentEvent> duplicatesOf(DSLContext db, String documentId, boolean andOrphans) {
+    Condition linked = DOCUMENTS.DUPLICATE_OF.eq(documentId);
+    if (andOrphans) {
+      var canonical = DOCUMENTS.as("canonical");
+      linked = linked.or(DSL.notExists(DSL.selectOne().from(canonical).where(canonical.ID.eq(DOCUMENTS.DUPLICATE_OF))));
+    }
+    return db.select(DOCUMENT_HOLDS.EVENT)
+        .from(DOCUMENT_HOLDS)
+        .join(DOCUMENTS).on(DOCUMENTS.ID.eq(DOCUMENT_HOLDS.DOCUMENT_ID))
+        .where(DOCUMENTS.STATUS.eq("duplicate"))
+        .and(linked)
+        .orderBy(DOCUMENTS.ID)
+        .fetch(record -> {
+          DocumentEvent held = EVENTS.deserializer().deserialize(null, record.value1());
+          return new DocumentEvent(held.op(), held.documentId(), null, held.source(), held.uri(), held.title(), held.mediaType(),
+              held.visibility(), held.ownerId(), held.metadata(), held.contentHash(), held.content(), held.refusal(), held.submittedAt());
+        });
   }
 
   /** A failed version never replaces an indexed one; a document that never indexed is listed as failed. */
@@ -150,8 +262,10 @@ public final class DocumentIndex {
         .set(DOCUMENTS.SIZE_BYTES, event.content() == null ? null : (long) event.content().length)
         .set(DOCUMENTS.METADATA, json(event.metadata()))
         .set(DOCUMENTS.LAST_JOB_ID, event.jobId())
+        .set(DOCUMENTS.CURATION, curation(work))
         .onConflict(DOCUMENTS.ID).doUpdate()
         .set(DOCUMENTS.STATUS_REASON, reason)
+        .set(DOCUMENTS.CURATION, curation(work))
         .set(DOCUMENTS.CONTENT_HASH, event.contentHash() == null ? "none" : event.contentHash())
         .set(DOCUMENTS.LAST_JOB_ID, event.jobId())
         .set(DOCUMENTS.UPDATED_AT, OffsetDateTime.now())
@@ -173,6 +287,7 @@ public final class DocumentIndex {
         .set(INGESTION_JOB_DOCUMENTS.REASON, clean(work.reason()))
         .set(INGESTION_JOB_DOCUMENTS.CHUNKS, chunks)
         .set(INGESTION_JOB_DOCUMENTS.BYTES, bytes)
+        .set(INGESTION_JOB_DOCUMENTS.RULES, rules(work))
         .onConflictDoNothing()
         .execute();
     if (inserted == 0) return;
@@ -204,6 +319,22 @@ public final class DocumentIndex {
         .set(INGESTION_JOB_PROGRESS.BYTES, INGESTION_JOB_PROGRESS.BYTES.plus(bytes))
         .set(INGESTION_JOB_PROGRESS.UPDATED_AT, DSL.currentOffsetDateTime())
         .execute();
+  }
+
+  /** The rules behind a rejection (each failed quality rule), or the stage that concluded the document. */
+  private static String[] rules(Work work) {
+    if (work.outcome() == Outcome.REJECTED && "quality".equals(work.stage()) && work.curation().quality() != null) {
+      return work.curation().quality().failures().stream().map(QualityRules.Failure::rule).toArray(String[]::new);
+    }
+    return work.stage() == null || work.outcome() == Outcome.INDEXED ? new String[0] : new String[] {work.stage()};
+  }
+
+  private static JSONB curation(Work work) {
+    try {
+      return JSONB.valueOf(clean(JsonSerde.MAPPER.writeValueAsString(work.curation())));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a curation record must serialise", e);
+    }
   }
 
   /** Which stages a concluded document went through (1 or 0 each), for the job's stage counters. */
