@@ -1,0 +1,309 @@
+package dev.opentier.curation;
+
+import static dev.opentier.platform.db.schema.Tables.CHUNKS;
+import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opentier.curation.chunk.Chunker;
+import dev.opentier.curation.curate.CurationSettings;
+import dev.opentier.curation.curate.CurationStages;
+import dev.opentier.curation.curate.Prose;
+import dev.opentier.curation.dedup.Deduplication;
+import dev.opentier.curation.index.DocumentIndex;
+import dev.opentier.curation.parse.DocumentParser;
+import dev.opentier.embedding.Embedder;
+import dev.opentier.embedding.EmbeddingSettings;
+import dev.opentier.platform.config.Settings;
+import dev.opentier.platform.db.Database;
+import dev.opentier.platform.db.Migrations;
+import dev.opentier.platform.kafka.JsonSerde;
+import dev.opentier.platform.kafka.KafkaSettings;
+import dev.opentier.platform.kafka.Topics;
+import dev.opentier.platform.pipeline.DocumentEvent;
+import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
+import dev.opentier.platform.pipeline.Rejection;
+import dev.opentier.platform.testing.ScratchDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The curation logic through the production topology in a TopologyTestDriver, with the real
+ * parser, model and PostgreSQL: what reaches the index, what is rejected and why, and how
+ * duplicates are linked and promoted.
+ */
+class CurationTopologyTest {
+  private static ScratchDatabase scratch;
+  private static Database database;
+  private static Embedder embedder;
+  private static DocumentParser parser;
+  private static DSLContext db;
+
+  @TempDir Path stateDir;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, DocumentEvent> documents;
+  private TestOutputTopic<String, Rejection> rejected;
+  private long clock = 1_000_000;
+
+  @BeforeAll
+  static void start() {
+    scratch = ScratchDatabase.create();
+    database = scratch.connect();
+    new Migrations(database.dataSource()).apply();
+    db = database.dsl();
+    embedder = Embedder.create(EmbeddingSettings.from(Settings.of(Map.of())));
+    parser = new DocumentParser(new DocumentParser.Limits(1 << 20, 200_000, Duration.ofSeconds(20)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    parser.close();
+    embedder.close();
+    database.close();
+    scratch.close();
+  }
+
+  @BeforeEach
+  void buildTopology() {
+    db.deleteFrom(DOCUMENTS).execute();
+    startDriver(Map.of("OPENTIER_CURATION_LANGUAGES_ALLOWED", "en,de"));
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  private void startDriver(Map<String, String> curationSettings) {
+    KafkaSettings kafka = KafkaSettings.from(Settings.of(Map.of()));
+    CurationSettings curation = CurationSettings.from(Settings.of(curationSettings));
+    PipelineStages stages = new PipelineStages(parser, new CurationStages(curation), new Chunker(embedder.tokenizer(), 256, 32),
+        embedder, new DocumentIndex(db), new PipelineMetrics(new SimpleMeterRegistry(), embedder));
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "curation-topology-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    driver = new TopologyTestDriver(CurationTopology.build(stages,
+        new Deduplication(curation.exactDedup(), curation.nearDedup(), curation.nearThreshold()), kafka), props);
+    documents = driver.createInputTopic(Topics.DOCUMENTS.name(kafka), Serdes.String().serializer(), new JsonSerde<>(DocumentEvent.class).serializer());
+    rejected = driver.createOutputTopic(Topics.DOCUMENTS_REJECTED.name(kafka), Serdes.String().deserializer(),
+        new JsonSerde<>(Rejection.class).deserializer());
+  }
+
+  @Test
+  void ordinaryProseIsIndexedWithItsCurationRecord() {
+    put("lighthouse", Prose.LIGHTHOUSE);
+
+    assertThat(status("lighthouse")).isEqualTo("indexed");
+    JsonNode curation = curation("lighthouse");
+    assertThat(curation.get("language").asText()).isEqualTo("en");
+    assertThat(curation.at("/quality/failures").size()).isZero();
+    assertThat(curation.at("/quality/measurements/words").asDouble()).isGreaterThan(50);
+    assertThat(curation.get("chunks").asInt()).isEqualTo(1);
+    assertThat(curation.get("textHash").asText()).hasSize(64);
+    assertThat(stageNames(curation)).containsExactly("normalize", "language", "quality", "pii", "dedup");
+    assertThat(rejected.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aLowQualityDocumentIsRejectedWithTheRuleAndTheValueAndNeverIndexed() {
+    put("spam", Prose.BEES + " " + "buy cheap watches online now ".repeat(40));
+
+    assertThat(status("spam")).isEqualTo("rejected");
+    assertThat(db.fetchCount(CHUNKS, CHUNKS.DOCUMENT_ID.eq("spam"))).isZero();
+    Rejection rejection = rejected.readValue();
+    assertThat(rejection.outcome()).isEqualTo(Outcome.REJECTED);
+    assertThat(rejection.stage()).isEqualTo("quality");
+    assertThat(rejection.reason()).contains("top_2gram=").contains("(limit 0.2)");
+    assertThat(rejection.curation().at("/quality/failures/0/rule").asText()).isNotEmpty();
+    assertThat(db.fetchValue(DOCUMENTS.STATUS_REASON, DOCUMENTS.ID.eq("spam"))).startsWith("quality: ");
+  }
+
+  @Test
+  void aLanguageOutsideTheAllowListIsRejected() {
+    put("french", """
+        Le vieux phare au bout du port a été construit en 1871, quand la ville vivait encore de la pêche \
+        et que la côte était connue pour ses tempêtes soudaines. Pendant plus d'un siècle, un gardien \
+        montait chaque soir l'escalier étroit pour allumer la lampe et remonter le mécanisme qui faisait \
+        tourner la lentille. Aujourd'hui la lumière est automatique et la tour est ouverte aux visiteurs.""");
+
+    assertThat(status("french")).isEqualTo("rejected");
+    assertThat(curation("french").get("language").asText()).isEqualTo("fr");
+    assertThat(rejected.readValue().reason()).isEqualTo("language fr is not among the allowed de,en");
+  }
+
+  @Test
+  void personalDataNeverReachesStoredChunksOrEmbeddings() {
+    String secrets = " Contact jane.doe@example.com or call (650) 253-0000. Pay with card 4111 1111 1111 1111 "
+        + "or to IBAN GB82 WEST 1234 5698 7654 32. Order 4111 1111 1111 1112 is unaffected.";
+    put("contact", Prose.VOLCANO + secrets);
+
+    String stored = String.join("\n", db.select(CHUNKS.TEXT).from(CHUNKS).where(CHUNKS.DOCUMENT_ID.eq("contact")).fetch(CHUNKS.TEXT));
+    assertThat(stored).doesNotContain("jane.doe@example.com", "253-0000", "4111 1111 1111 1111", "GB82 WEST")
+        .contains("[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]")
+        .contains("4111 1111 1111 1112");
+    JsonNode pii = curation("contact").get("pii");
+    assertThat(pii.get("EMAIL").asInt()).isEqualTo(1);
+    assertThat(pii.get("CARD").asInt()).isEqualTo(1);
+    // The embedding is of the redacted text.
+    float[] embedded = db.select(CHUNKS.EMBEDDING).from(CHUNKS).where(CHUNKS.DOCUMENT_ID.eq("contact")).fetchOne(CHUNKS.EMBEDDING);
+    String redactedText = db.select(CHUNKS.TEXT).from(CHUNKS).where(CHUNKS.DOCUMENT_ID.eq("contact")).fetchOne(CHUNKS.TEXT);
+    assertThat(cosine(embedded, embedder.embedAll(List.of(redactedText)).getFirst())).isGreaterThan(0.999);
+  }
+
+  @Test
+  void piiModeRejectRejectsTheDocument() {
+    driver.close();
+    startDriver(Map.of("OPENTIER_PII_MODE", "reject"));
+
+    put("contact", Prose.VOLCANO + " Write to jane.doe@example.com for details.");
+
+    assertThat(status("contact")).isEqualTo("rejected");
+    assertThat(rejected.readValue().reason()).isEqualTo("contains personal data: 1 email");
+  }
+
+  @Test
+  void exactAndNearDuplicatesAreLinkedToTheOriginalAndAnUnrelatedArticleIsNot() {
+    String article = Prose.LIGHTHOUSE + "\n\n" + Prose.VOLCANO;
+    put("original.txt", article);
+    put("copy-under-another-name.txt", article);
+    put("edited.txt", article.replace("For more than a century a keeper climbed", "For many decades   a paid keeper\n climbed")
+        .replace("  ", "   "));
+    put("bumble-bees.txt", Prose.BEES + "\n\n" + Prose.BEES_OTHER);
+
+    assertThat(status("original.txt")).isEqualTo("indexed");
+    assertThat(status("copy-under-another-name.txt")).isEqualTo("duplicate");
+    assertThat(db.fetchValue(DOCUMENTS.DUPLICATE_OF, DOCUMENTS.ID.eq("copy-under-another-name.txt"))).isEqualTo("original.txt");
+    assertThat(db.fetchValue(DOCUMENTS.STATUS_REASON, DOCUMENTS.ID.eq("copy-under-another-name.txt")))
+        .isEqualTo("exact-dedup: exact duplicate of original.txt");
+    assertThat(status("edited.txt")).isEqualTo("duplicate");
+    assertThat(db.fetchValue(DOCUMENTS.DUPLICATE_OF, DOCUMENTS.ID.eq("edited.txt"))).isEqualTo("original.txt");
+    assertThat(curation("edited.txt").get("similarity").asDouble()).isBetween(0.8, 0.99);
+    assertThat(status("bumble-bees.txt")).isEqualTo("indexed");
+    assertThat(db.fetchCount(CHUNKS, CHUNKS.DOCUMENT_ID.in("copy-under-another-name.txt", "edited.txt"))).isZero();
+    assertThat(rejected.readValuesToList()).extracting(Rejection::duplicateOf).containsExactly("original.txt", "original.txt");
+  }
+
+  @Test
+  void aCopyAlreadyIndexedStaysCanonicalWhenAnEarlierSubmittedCopyArrivesLater() {
+    String article = Prose.BEES + "\n\n" + Prose.LIGHTHOUSE;
+    // Submitted later, but indexed first: it is not taken out of the index again.
+    put("later-copy.txt", article, Instant.ofEpochSecond(2_000));
+    put("earlier-original.txt", article, Instant.ofEpochSecond(1_000));
+
+    assertThat(status("later-copy.txt")).isEqualTo("indexed");
+    assertThat(status("earlier-original.txt")).isEqualTo("duplicate");
+    assertThat(db.fetchValue(DOCUMENTS.DUPLICATE_OF, DOCUMENTS.ID.eq("earlier-original.txt"))).isEqualTo("later-copy.txt");
+    assertThat(db.fetchCount(CHUNKS, CHUNKS.DOCUMENT_ID.eq("earlier-original.txt"))).isZero();
+  }
+
+  @Test
+  void deletingTheCanonicalDocumentPromotesItsDuplicate() {
+    put("original.txt", Prose.VOLCANO);
+    put("copy.txt", Prose.VOLCANO);
+    assertThat(status("copy.txt")).isEqualTo("duplicate");
+
+    documents.pipeInput("original.txt", DocumentEvent.delete("original.txt", null, "test", "test:original.txt"), clock++);
+
+    assertThat(db.fetchExists(DOCUMENTS, DOCUMENTS.ID.eq("original.txt"))).isFalse();
+    assertThat(status("copy.txt")).isEqualTo("indexed");
+    assertThat(db.fetchCount(CHUNKS, CHUNKS.DOCUMENT_ID.eq("copy.txt"))).isPositive();
+    // The promoted copy is now the canonical one: a third copy is its duplicate.
+    put("third.txt", Prose.VOLCANO);
+    assertThat(db.fetchValue(DOCUMENTS.DUPLICATE_OF, DOCUMENTS.ID.eq("third.txt"))).isEqualTo("copy.txt");
+  }
+
+  @Test
+  void aPrivateDocumentIsNeverTheCanonicalCopyOfSomeoneElsesDocument() {
+    put("mine.txt", Prose.BEES, Instant.ofEpochSecond(1), DocumentEvent.Visibility.PRIVATE);
+    put("public.txt", Prose.BEES, Instant.ofEpochSecond(2), DocumentEvent.Visibility.PUBLIC);
+
+    assertThat(status("mine.txt")).isEqualTo("indexed");
+    assertThat(status("public.txt")).isEqualTo("indexed");
+  }
+
+  @Test
+  void withCurationOffEverythingIsIndexedAsIs() {
+    driver.close();
+    startDriver(Map.of("OPENTIER_CURATION", "off"));
+
+    put("a.txt", "Hi.");
+    put("b.txt", "Hi.");
+
+    assertThat(status("a.txt")).isEqualTo("indexed");
+    assertThat(status("b.txt")).isEqualTo("indexed");
+    assertThat(stageNames(curation("a.txt"))).isEmpty();
+  }
+
+  private void put(String id, String text) {
+    put(id, text, Instant.ofEpochMilli(clock), DocumentEvent.Visibility.PUBLIC);
+  }
+
+  private void put(String id, String text, Instant submitted) {
+    put(id, text, submitted, DocumentEvent.Visibility.PUBLIC);
+  }
+
+  private void put(String id, String text, Instant submitted, DocumentEvent.Visibility visibility) {
+    byte[] content = text.getBytes(StandardCharsets.UTF_8);
+    documents.pipeInput(id, new DocumentEvent(DocumentEvent.Operation.UPSERT, id, null, "test", "test:" + id, null, "text/plain",
+        visibility, null, new HashMap<>(), sha256(content), content, null, submitted), clock++);
+  }
+
+  private static String status(String id) {
+    return db.fetchValue(DOCUMENTS.STATUS, DOCUMENTS.ID.eq(id));
+  }
+
+  private static JsonNode curation(String id) {
+    try {
+      return JsonSerde.MAPPER.readTree(db.fetchValue(DOCUMENTS.CURATION, DOCUMENTS.ID.eq(id)).data());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static List<String> stageNames(JsonNode curation) {
+    List<String> names = new java.util.ArrayList<>();
+    curation.path("stages").forEach(stage -> names.add(stage.get("stage").asText()));
+    return names;
+  }
+
+  private static String sha256(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static double cosine(float[] a, float[] b) {
+    double dot = 0, na = 0, nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+}
