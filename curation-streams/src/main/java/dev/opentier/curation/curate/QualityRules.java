@@ -111,7 +111,7 @@ public final class QualityRules {
 
   private static void measure(Map<String, Double> measured, List<Failure> failures, String rule, double value, double limit, boolean isMaximum) {
     measured.put(rule, round(value));
-    if (isMaximum ? value > limit : value < limit) failures.add(new Failure(rule, round(value), limit));
+    if (isMaximum ? value > limit : value < limit) failures.add(new Failure(rule, round(value), round(limit)));
   }
 
   /**

@@ -67,8 +67,11 @@ public final class DocumentIndex {
         String id = concluded.event().documentId();
         List<DocumentEvent> promoted = switch (concluded.outcome()) {
           case INDEXED -> {
+            // Duplicates judged against an earlier version of this document are judged again.
+            String previous = db.select(DOCUMENTS.CONTENT_HASH).from(DOCUMENTS)
+                .where(DOCUMENTS.ID.eq(id)).and(DOCUMENTS.STATUS.eq("indexed")).fetchOne(DOCUMENTS.CONTENT_HASH);
             replaceVersion(db, concluded);
-            yield duplicatesOf(db, id, false);
+            yield previous == null || previous.equals(concluded.event().contentHash()) ? List.<DocumentEvent>of() : duplicatesOf(db, id, false);
           }
           case DELETED -> {
             db.deleteFrom(DOCUMENTS).where(DOCUMENTS.ID.eq(id)).execute();
@@ -121,7 +124,7 @@ public final class DocumentIndex {
     version.put(DOCUMENTS.SIZE_BYTES, (long) event.content().length);
     version.put(DOCUMENTS.CHUNK_COUNT, chunks.size());
     version.put(DOCUMENTS.METADATA, json(event.metadata()));
-    version.put(DOCUMENTS.LAST_JOB_ID, event.jobId());
+    if (event.jobId() != null) version.put(DOCUMENTS.LAST_JOB_ID, event.jobId()); // a promotion keeps the job that brought it
     version.put(DOCUMENTS.INDEXED_AT, now);
     version.put(DOCUMENTS.TEXT_HASH, work.curation().textHash());
     version.put(DOCUMENTS.LANGUAGE, work.curation().language());
@@ -185,7 +188,7 @@ public final class DocumentIndex {
     version.put(DOCUMENTS.CHUNK_COUNT, 0);
     version.put(DOCUMENTS.METADATA, json(event.metadata()));
     version.put(DOCUMENTS.CURATION, curation(work));
-    version.put(DOCUMENTS.LAST_JOB_ID, event.jobId());
+    if (event.jobId() != null) version.put(DOCUMENTS.LAST_JOB_ID, event.jobId());
     version.put(DOCUMENTS.INDEXED_AT, null);
     db.insertInto(DOCUMENTS)
         .set(DOCUMENTS.ID, event.documentId())

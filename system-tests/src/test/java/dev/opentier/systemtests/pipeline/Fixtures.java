@@ -51,14 +51,39 @@ final class Fixtures {
   }
 
   /** Sentences about one topic, about {@code words} words long. */
+  private static final String[] ADJECTIVES = ("quiet bright narrow ancient careful sudden distant gentle heavy modern "
+      + "small crowded empty green frozen patient rough steady strange warm busy silver hidden open broken").split(" ");
+  private static final String[] NOUNS = ("river harbour engineer garden village teacher bridge forest machine library "
+      + "orchard mountain market island kitchen painter station farmer council archive lantern valley museum "
+      + "sailor workshop tower meadow surgeon record").split(" ");
+  private static final String[] VERBS = ("crossed repaired followed painted studied visited described measured carried "
+      + "watched opened finished replaced counted noticed cleaned guarded planned explored").split(" ");
+  private static final String[] PREPOSITIONS = "near behind beyond across under beside towards inside".split(" ");
+
+  /**
+   * Ordinary-looking English text of about {@code words} words that mentions {@code topic} every
+   * third sentence: varied enough to pass the quality rules, and different for every topic (so two
+   * generated texts are never near duplicates).
+   */
   static String prose(String topic, int words) {
+    java.util.Random random = new java.util.Random(topic.hashCode());
     StringBuilder text = new StringBuilder();
-    int sentence = 0;
-    while (text.toString().split("\\s+").length < words) {
-      text.append("This is sentence ").append(++sentence).append(" about ").append(topic)
-          .append(", written to give the chunker real text to work with. ");
+    int count = 0;
+    for (int sentence = 0; count < words; sentence++) {
+      String line = sentence % 3 == 0
+          ? String.format("The %s %s %s %s %s the %s %s. ", pick(random, ADJECTIVES), pick(random, NOUNS), pick(random, VERBS),
+              topic, pick(random, PREPOSITIONS), pick(random, ADJECTIVES), pick(random, NOUNS))
+          : String.format("A %s %s %s the %s %s the %s %s %s the %s. ", pick(random, ADJECTIVES), pick(random, NOUNS),
+              pick(random, VERBS), pick(random, NOUNS), sentence % 2 == 0 ? "and" : "with", pick(random, ADJECTIVES),
+              pick(random, NOUNS), pick(random, PREPOSITIONS), pick(random, NOUNS));
+      text.append(line);
+      count += line.split("\\s+").length;
     }
     return text.toString().strip();
+  }
+
+  private static String pick(java.util.Random random, String[] words) {
+    return words[random.nextInt(words.length)];
   }
 
   static Path write(Path file, byte[] content) throws IOException {
