@@ -52,8 +52,10 @@ public final class BenchPipeline {
       UUID job = ingestion.submit(firstN(new JsonlSource(corpus, prefix, 20 * 1024 * 1024), limit), options, (d, b) -> {});
       JobProgress done = ingestion.await(job, Duration.ofHours(1), p -> {});
       double seconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf(Locale.ROOT, "pipeline: %d documents, %d chunks in %.1f s: %.1f documents/s, %.1f chunks/s (failed %d)%n",
-          done.indexed(), done.chunks(), seconds, done.indexed() / seconds, done.chunks() / seconds, done.failed());
+      System.out.printf(Locale.ROOT, "pipeline: %d documents (%d indexed), %d chunks in %.1f s: %.1f documents/s, %.1f chunks/s "
+              + "(rejected %d, duplicate %d, failed %d)%n",
+          done.concluded(), done.indexed(), done.chunks(), seconds, done.concluded() / seconds, done.chunks() / seconds,
+          done.rejected(), done.duplicate(), done.failed());
 
       List<String> texts = db.select(CHUNKS.TEXT).from(CHUNKS).join(DOCUMENTS).on(DOCUMENTS.ID.eq(CHUNKS.DOCUMENT_ID))
           .where(DOCUMENTS.LAST_JOB_ID.eq(job)).fetch(CHUNKS.TEXT);

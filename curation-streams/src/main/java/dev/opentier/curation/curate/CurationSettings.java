@@ -1,5 +1,7 @@
 package dev.opentier.curation.curate;
 
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.config.Settings;
 import java.util.Arrays;
 import java.util.Locale;
@@ -59,10 +61,14 @@ public record CurationSettings(
         .collect(Collectors.toUnmodifiableSet());
     for (String code : allowed) {
       if (!code.matches("[a-z]{2}")) {
-        throw new dev.opentier.platform.config.SettingException(LANGUAGES_ALLOWED, "must be ISO 639-1 codes separated by commas, e.g. en,de; got '" + code + "'");
+        throw new SettingException(LANGUAGES_ALLOWED, "must be ISO 639-1 codes separated by commas, e.g. en,de; got '" + code + "'");
       }
     }
     boolean quality = settings.flag(QUALITY, true);
+    String phoneRegion = settings.string(PHONE_REGION, "US").toUpperCase(Locale.ROOT);
+    if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(phoneRegion)) {
+      throw new SettingException(PHONE_REGION, "must be a region code such as US, GB or DE, got '" + phoneRegion + "'");
+    }
     return new CurationSettings(
         settings.flag(NORMALIZE, true),
         settings.flag(LANGUAGE, true) || !allowed.isEmpty(),
@@ -77,10 +83,10 @@ public record CurationSettings(
             settings.decimal(QUALITY_MIN_ALPHA_WORDS, 0.8, 0, 1),
             settings.decimal(QUALITY_MAX_DUPLICATE_LINES, 0.3, 0, 1),
             settings.decimal(QUALITY_MAX_TOP_NGRAM, 0.2, 0, 1),
-            settings.decimal(QUALITY_MAX_DUPLICATE_NGRAM, 0.15, 0, 1),
+            settings.decimal(QUALITY_MAX_DUPLICATE_NGRAM, 0.3, 0, 1),
             settings.integer(QUALITY_MIN_STOP_WORDS, 2, 0, 100)) : null,
         settings.choice(PII, PiiMode.class, PiiMode.REDACT),
-        settings.string(PHONE_REGION, "US").toUpperCase(Locale.ROOT),
+        phoneRegion,
         settings.flag(DEDUP_EXACT, true),
         settings.flag(DEDUP_NEAR, true),
         settings.decimal(DEDUP_NEAR_THRESHOLD, 0.8, 0.5, 1.0));

@@ -7,13 +7,13 @@ import java.util.Locale;
 
 /**
  * The language stage: identifies a document's language with Lingua (all its languages, low-accuracy
- * mode: trigram models only, about 60 MB, accurate for texts over ~120 characters) from a sample
- * of its text. Thread-safe: Lingua's detector is.
+ * mode: trigram models only, about 60 MB, accurate for texts over ~120 characters) from its first
+ * 600 characters (detection time grows with the sample: 2,000 characters cost ~4 ms a document). Thread-safe: Lingua's detector is.
  */
 public final class LanguageIdentifier {
   /** The ISO 639-1 code OpenTier records when the language cannot be told (ISO 639-2's "undetermined"). */
   public static final String UNDETERMINED = "und";
-  private static final int SAMPLE_CHARS = 2_000;
+  private static final int SAMPLE_CHARS = 600;
   private static final int MIN_LETTERS = 20;
 
   private final LanguageDetector detector = LanguageDetectorBuilder.fromAllLanguages().withLowAccuracyMode().build();
