@@ -70,7 +70,10 @@ public final class Deduplication {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static StoreBuilder<KeyValueStore<String, ?>> store(String name, Class<?> type) {
-    return (StoreBuilder) Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), new JsonSerde<>(type));
+    // Cached: a document's state changes once per band answer; the cache writes it to RocksDB and
+    // the changelog once per commit instead.
+    return (StoreBuilder) Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), new JsonSerde<>(type))
+        .withCachingEnabled();
   }
 
   public static final JsonSerde<DedupMessage> MESSAGES = new JsonSerde<>(DedupMessage.class);
