@@ -12,6 +12,25 @@ kafka_classpath() {
   cat "$KAFKA_CLASSPATH_FILE"
 }
 
+# ensure_broker: exports OPENTIER_KAFKA_BOOTSTRAP; starts the local broker unless one runs or the
+# setting points elsewhere.
+ensure_broker() {
+  local bootstrap="${OPENTIER_KAFKA_BOOTSTRAP:-}"
+  if [ -z "$bootstrap" ]; then
+    bootstrap="127.0.0.1:$KAFKA_PORT"
+    local pid
+    if pid="$(running_pid kafka)"; then
+      say "kafka is already running (pid $pid); reusing it"
+    elif port_open 127.0.0.1 "$KAFKA_PORT"; then
+      die "OPENTIER_KAFKA_PORT: port $KAFKA_PORT is already in use by a process opentier did not start (set OPENTIER_KAFKA_BOOTSTRAP to use an existing broker)" 2
+    else
+      start_broker kafka "$VAR_DIR/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
+      say "started kafka (pid $(running_pid kafka), port $KAFKA_PORT)"
+    fi
+  fi
+  export OPENTIER_KAFKA_BOOTSTRAP="$bootstrap"
+}
+
 # start_broker NAME DIR PORT CONTROLLER_PORT: starts a broker whose data lives in DIR.
 start_broker() {
   local name="$1" dir="$2" port="$3" controller="$4" cp

@@ -78,7 +78,7 @@ public final class PipelineStages {
   }
 
   public Work embed(Work work) {
-    return run("embed", work, w -> w.withVectors(embedder.embedAll(w.chunks().stream().map(Chunk::text).toList())));
+    return run("embed", work, w -> w.withVectors(embedder.embedAll(w.chunks().stream().map(Chunk::embeddingText).toList())));
   }
 
   /** Writes the outcome: the document and its chunks in one transaction, or the delete, or the failure. */

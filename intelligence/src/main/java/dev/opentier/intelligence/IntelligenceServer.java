@@ -1,5 +1,18 @@
 package dev.opentier.intelligence;
 
+import dev.opentier.embedding.Embedder;
+import dev.opentier.embedding.EmbeddingSettings;
+import dev.opentier.intelligence.chat.ChatGrpcService;
+import dev.opentier.intelligence.chat.ChatSettings;
+import dev.opentier.intelligence.chat.ChatStore;
+import dev.opentier.intelligence.chat.PromptBuilder;
+import dev.opentier.intelligence.llm.ExtractiveProvider;
+import dev.opentier.intelligence.llm.LlmProvider;
+import dev.opentier.intelligence.llm.OpenAiProvider;
+import dev.opentier.intelligence.retrieval.HybridRetriever;
+import dev.opentier.intelligence.retrieval.Passages;
+import dev.opentier.intelligence.retrieval.RetrievalGrpcService;
+import dev.opentier.intelligence.retrieval.RetrievalSettings;
 import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.Database;
@@ -24,20 +37,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running intelligence service: the gRPC server with the standard health service. It reports
- * SERVING while its database answers. Chat and retrieval are registered with the generated base
- * classes, which answer UNIMPLEMENTED, until the intelligence issue builds them.
+ * SERVING while its database answers: hybrid retrieval ({@link HybridRetriever}) and chat
+ * ({@link ChatGrpcService}) with the configured model, or the offline extractive responder.
  */
 public final class IntelligenceServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IntelligenceServer.class);
 
   private final Server server;
   private final Database database;
+  private final Embedder embedder;
   private final HealthStatusManager health;
   private final ScheduledExecutorService monitor;
 
-  private IntelligenceServer(Server server, Database database, HealthStatusManager health, ScheduledExecutorService monitor) {
+  private IntelligenceServer(Server server, Database database, Embedder embedder, HealthStatusManager health, ScheduledExecutorService monitor) {
     this.server = server;
     this.database = database;
+    this.embedder = embedder;
     this.health = health;
     this.monitor = monitor;
   }
@@ -54,24 +69,40 @@ public final class IntelligenceServer implements AutoCloseable {
       throw e;
     }
 
+    RetrievalSettings retrievalSettings = RetrievalSettings.from(settings);
+    Embedder embedder;
+    try {
+      embedder = Embedder.create(EmbeddingSettings.from(settings));
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    HybridRetriever retriever = new HybridRetriever(database.dsl(), embedder, retrievalSettings);
+    ChatSettings chatSettings = ChatSettings.from(settings);
+    LlmProvider provider = chatSettings.provider() == ChatSettings.Provider.OPENAI
+        ? new OpenAiProvider(chatSettings.openAiBaseUrl(), chatSettings.openAiKey().orElse(null), chatSettings.openAiModel(), chatSettings.timeout())
+        : new ExtractiveProvider();
+    Passages passages = new Passages(database.dsl());
+    ChatGrpcService chat = new ChatGrpcService(new ChatStore(database.dsl()), retriever, passages,
+        new PromptBuilder(embedder.tokenizer(), chatSettings.contextTokens()), provider, chatSettings);
     HealthStatusManager health = new HealthStatusManager();
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(own.host(), own.port()))
         .addService(health.getHealthService())
-        .addService(ServerInterceptors.intercept(new ChatServiceGrpc.ChatServiceImplBase() {}, new CallLogging()))
-        .addService(ServerInterceptors.intercept(new RetrievalServiceGrpc.RetrievalServiceImplBase() {}, new CallLogging()))
+        .addService(ServerInterceptors.intercept(chat, new Failures(), new CallLogging()))
+        .addService(ServerInterceptors.intercept(new RetrievalGrpcService(retriever, passages), new Failures(), new CallLogging()))
         .build();
     try {
       server.start();
     } catch (IOException e) {
+      embedder.close();
       database.close();
       if (e instanceof BindException || e.getCause() instanceof BindException) {
         throw new SettingException(IntelligenceSettings.PORT, "port " + own.port() + " on " + own.host() + " is already in use");
       }
       throw e;
     }
-    // Chat and retrieval are not built yet: say so to anyone who asks per service.
-    health.setStatus(ChatServiceGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
-    health.setStatus(RetrievalServiceGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+    health.setStatus(ChatServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(RetrievalServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
 
     ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "intelligence-db-monitor");
@@ -80,8 +111,18 @@ public final class IntelligenceServer implements AutoCloseable {
     });
     Duration interval = own.databaseCheckInterval();
     monitor.scheduleWithFixedDelay(() -> reportDatabase(database, health, interval), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    log.info("intelligence listening on {}:{}", own.host(), server.getPort());
-    return new IntelligenceServer(server, database, health, monitor);
+    monitor.scheduleWithFixedDelay(() -> refreshLexicon(retriever), 0, retrievalSettings.lexiconCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+    log.info("intelligence listening on {}:{} (embedding on {}, answers by {})", own.host(), server.getPort(), embedder.device(),
+        chatSettings.describe());
+    return new IntelligenceServer(server, database, embedder, health, monitor);
+  }
+
+  private static void refreshLexicon(HybridRetriever retriever) {
+    try {
+      if (retriever.refreshLexicon(false)) log.info("lexicon refreshed ({} chunks)", retriever.corpusChunks());
+    } catch (RuntimeException e) {
+      log.warn("lexicon refresh failed; searches keep the previous document frequencies: {}", e.getMessage());
+    }
   }
 
   private static void reportDatabase(Database database, HealthStatusManager health, Duration timeout) {
@@ -99,6 +140,7 @@ public final class IntelligenceServer implements AutoCloseable {
     monitor.shutdownNow();
     server.shutdown();
     if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
+    embedder.close();
     database.close();
   }
 }

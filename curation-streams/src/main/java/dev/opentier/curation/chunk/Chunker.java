@@ -21,6 +21,7 @@ import java.util.Locale;
  */
 public final class Chunker {
   private static final int SPECIAL_TOKENS = 2; // [CLS] … [SEP]
+  static final int MAX_CONTEXT_TOKENS = 32;
 
   private final WordPieceTokenizer tokenizer;
   private final int maxTokens;
@@ -39,7 +40,23 @@ public final class Chunker {
   /** A piece of text that is never split further: a sentence, or a window of a very long one. */
   private record Unit(int start, int end, int tokens, Integer page, int section) {}
 
+  /**
+   * The document's title as every chunk's context: embedded with the chunk's text (see {@link
+   * Chunk#embeddingText()}) and searched with it, so a passage is found by what its document is
+   * about. At most {@value #MAX_CONTEXT_TOKENS} word pieces; the chunks leave room for it.
+   */
+  String context(ParsedDocument document) {
+    String title = document.title() == null ? "" : document.title().strip().replaceAll("\\s+", " ");
+    while (!title.isEmpty() && tokenizer.countTokens(title) - SPECIAL_TOKENS > MAX_CONTEXT_TOKENS) {
+      int cut = title.lastIndexOf(' ');
+      title = cut > 0 ? title.substring(0, cut) : title.substring(0, title.length() / 2);
+    }
+    return title;
+  }
+
   public List<Chunk> chunk(ParsedDocument document) {
+    String context = context(document);
+    int limit = maxTokens - (context.isEmpty() ? 0 : tokenizer.countTokens(context) - SPECIAL_TOKENS);
     String text = document.text();
     List<Unit> units = new ArrayList<>();
     List<List<String>> sectionPaths = new ArrayList<>();
@@ -58,12 +75,12 @@ public final class Chunker {
         section++;
       }
       page = block.page();
-      addUnits(text, block, section, units);
+      addUnits(text, block, section, units, limit);
     }
-    return assemble(text, units, sectionPaths);
+    return assemble(text, units, sectionPaths, limit, context);
   }
 
-  private void addUnits(String text, ParsedDocument.Block block, int section, List<Unit> into) {
+  private void addUnits(String text, ParsedDocument.Block block, int section, List<Unit> into, int limit) {
     BreakIterator sentences = BreakIterator.getSentenceInstance(Locale.ROOT);
     String blockText = text.substring(block.start(), block.end());
     sentences.setText(blockText);
@@ -73,14 +90,14 @@ public final class Chunker {
       int to = block.start() + end;
       while (to > from && Character.isWhitespace(text.charAt(to - 1))) to--;
       if (to <= from) continue;
-      addSentence(text, from, to, block.page(), section, into);
+      addSentence(text, from, to, block.page(), section, into, limit);
     }
   }
 
-  private void addSentence(String text, int from, int to, Integer page, int section, List<Unit> into) {
+  private void addSentence(String text, int from, int to, Integer page, int section, List<Unit> into, int limit) {
     Encoding encoding = tokenizer.encodeUntruncated(text.substring(from, to));
     int tokens = encoding.getIds().length - SPECIAL_TOKENS;
-    int budget = maxTokens - SPECIAL_TOKENS;
+    int budget = limit - SPECIAL_TOKENS;
     if (tokens <= budget) {
       if (tokens > 0) into.add(new Unit(from, to, tokens, page, section));
       return;
@@ -100,16 +117,16 @@ public final class Chunker {
     }
   }
 
-  private List<Chunk> assemble(String text, List<Unit> units, List<List<String>> sectionPaths) {
+  private List<Chunk> assemble(String text, List<Unit> units, List<List<String>> sectionPaths, int limit, String context) {
     List<Chunk> chunks = new ArrayList<>();
     List<Unit> current = new ArrayList<>();
     int tokens = 0;
     for (int i = 0; i < units.size(); i++) {
       Unit unit = units.get(i);
       boolean newSection = !current.isEmpty() && current.getFirst().section() != unit.section();
-      boolean full = !current.isEmpty() && tokens + unit.tokens() + SPECIAL_TOKENS > maxTokens;
+      boolean full = !current.isEmpty() && tokens + unit.tokens() + SPECIAL_TOKENS > limit;
       if (newSection || full) {
-        List<Unit> carried = emit(text, current, sectionPaths, chunks);
+        List<Unit> carried = emit(text, current, sectionPaths, chunks, limit, context);
         current = new ArrayList<>();
         tokens = 0;
         if (!newSection && carried.isEmpty()) {
@@ -119,7 +136,7 @@ public final class Chunker {
           for (int j = previous.size() - 1; j >= 0 && previous.get(j).section() == unit.section(); j--) {
             Unit candidate = previous.get(j);
             if (overlap + candidate.tokens() > overlapTokens
-                || overlap + candidate.tokens() + unit.tokens() + SPECIAL_TOKENS > maxTokens) break;
+                || overlap + candidate.tokens() + unit.tokens() + SPECIAL_TOKENS > limit) break;
             current.addFirst(candidate);
             overlap += candidate.tokens();
           }
@@ -132,7 +149,7 @@ public final class Chunker {
       current.add(unit);
       tokens += unit.tokens();
     }
-    while (!current.isEmpty()) current = new ArrayList<>(emit(text, current, sectionPaths, chunks));
+    while (!current.isEmpty()) current = new ArrayList<>(emit(text, current, sectionPaths, chunks, limit, context));
     return chunks;
   }
 
@@ -141,16 +158,16 @@ public final class Chunker {
    * longer than the window (word pieces can differ at joins), the tail units are returned to start
    * the next chunk instead.
    */
-  private List<Unit> emit(String text, List<Unit> units, List<List<String>> sectionPaths, List<Chunk> into) {
+  private List<Unit> emit(String text, List<Unit> units, List<List<String>> sectionPaths, List<Chunk> into, int limit, String context) {
     int keep = units.size();
     while (keep > 0) {
       Unit first = units.getFirst();
       Unit last = units.get(keep - 1);
       String chunkText = text.substring(first.start(), last.end());
       int count = tokenizer.countTokens(chunkText);
-      if (count <= maxTokens || keep == 1) {
+      if (count <= limit || keep == 1) {
         into.add(new Chunk(into.size(), chunkText, count, sectionPaths.get(first.section()),
-            first.start(), last.end(), first.page()));
+            first.start(), last.end(), first.page(), context));
         return List.copyOf(units.subList(keep, units.size()));
       }
       keep--;

@@ -150,6 +150,7 @@ public final class DocumentIndex {
           .set(CHUNKS.DOCUMENT_VERSION, event.contentHash())
           .set(CHUNKS.POSITION, chunk.position())
           .set(CHUNKS.TEXT, clean(chunk.text()))
+          .set(CHUNKS.CONTEXT, clean(chunk.context()))
           .set(CHUNKS.TOKEN_COUNT, chunk.tokenCount())
           .set(CHUNKS.HEADING_PATH, chunk.headingPath().stream().map(DocumentIndex::clean).toArray(String[]::new))
           .set(CHUNKS.START_OFFSET, chunk.start())

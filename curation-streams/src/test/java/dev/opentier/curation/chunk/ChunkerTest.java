@@ -27,6 +27,22 @@ class ChunkerTest {
   }
 
   @Test
+  void theTitleIsEveryChunksContextAndTextWithContextStillFitsTheWindow() {
+    String text = paragraph("Tokenization of antidisestablishmentarianism and other long words. ", 200);
+    ParsedDocument document = new ParsedDocument("A fairly long title about the tokenization of words " + "and more ".repeat(20),
+        "text/plain", text, List.of(new ParsedDocument.Block(0, 0, text.length(), null)), 0);
+
+    List<Chunk> chunks = chunker.chunk(document);
+
+    assertThat(chunks).hasSizeGreaterThan(5).allSatisfy(c -> {
+      assertThat(c.context()).startsWith("A fairly long title");
+      assertThat(tokenizer.countTokens(c.context())).isLessThanOrEqualTo(Chunker.MAX_CONTEXT_TOKENS + 2);
+      assertThat(tokenizer.countTokens(c.embeddingText())).isLessThanOrEqualTo(256);
+      assertThat(c.embeddingText()).isEqualTo(c.context() + "\n" + c.text());
+    });
+  }
+
+  @Test
   void everyChunkFitsTheModelsWindowCountedWithItsOwnTokenizer() {
     ParsedDocument document = document(paragraph("Tokenization of antidisestablishmentarianism and other long words. ", 200));
 

@@ -1,0 +1,139 @@
+package dev.opentier.intelligence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.opentier.intelligence.retrieval.HybridRetriever;
+import dev.opentier.intelligence.retrieval.Passages;
+import dev.opentier.intelligence.retrieval.RetrievalGrpcService;
+import dev.opentier.intelligence.retrieval.RetrievalSettings;
+import dev.opentier.platform.config.Settings;
+import dev.opentier.proto.intelligence.v1.Passage;
+import dev.opentier.proto.intelligence.v1.RetrievalServiceGrpc;
+import dev.opentier.proto.intelligence.v1.SearchFilter;
+import dev.opentier.proto.intelligence.v1.SearchMode;
+import dev.opentier.proto.intelligence.v1.SearchRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** RetrievalService.Search over real PostgreSQL + pgvector: ranking by each list, permissions, filters. */
+class RetrievalIT {
+  private static TestCorpus corpus;
+  private static Server server;
+  private static ManagedChannel channel;
+  private static RetrievalServiceGrpc.RetrievalServiceBlockingStub search;
+  private static UUID alice;
+  private static UUID bob;
+  private static UUID carol;
+
+  @BeforeAll
+  static void start() throws Exception {
+    corpus = new TestCorpus();
+    alice = corpus.user("alice@example.com");
+    bob = corpus.user("bob@example.com");
+    carol = corpus.user("carol@example.com");
+    corpus.document("alice-secret", alice, "private", "Project Nightingale",
+        "Project Nightingale is the codename for the new satellite launch planned for March.");
+    corpus.document("alice-shared", alice, "private", "Budget",
+        "The satellite budget for the launch is forty million euros, approved by the board.");
+    corpus.grant("alice-shared", carol);
+    corpus.document("public-bees", null, "public", "Honey bees",
+        "Honey bees communicate the location of flowers through the waggle dance.",
+        "Bumble bees can fly in colder weather than honey bees.");
+    corpus.document("public-volcano", null, "public", "Volcanoes",
+        "Volcanic soils are fertile because ash is rich in minerals that plants need.");
+    HybridRetriever retriever = new HybridRetriever(corpus.db, corpus.embedder, RetrievalSettings.from(Settings.of(Map.of())));
+    retriever.refreshLexicon(true);
+    server = InProcessServerBuilder.forName("retrieval-it").directExecutor()
+        .addService(io.grpc.ServerInterceptors.intercept(new RetrievalGrpcService(retriever, new Passages(corpus.db)), new Failures()))
+        .build().start();
+    channel = InProcessChannelBuilder.forName("retrieval-it").directExecutor().build();
+    search = RetrievalServiceGrpc.newBlockingStub(channel);
+  }
+
+  @AfterAll
+  static void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+    corpus.close();
+  }
+
+  @Test
+  void eachModeRanksTheRelevantPassageFirstWithItsCitationFields() {
+    for (SearchMode mode : List.of(SearchMode.SEARCH_MODE_DENSE, SearchMode.SEARCH_MODE_LEXICAL, SearchMode.SEARCH_MODE_HYBRID)) {
+      List<Passage> passages = search(bob, "how do honey bees tell each other where flowers are", mode);
+      assertThat(passages).as(mode.name()).isNotEmpty();
+      Passage first = passages.getFirst();
+      assertThat(first.getDocumentId()).as(mode.name()).isEqualTo("public-bees");
+      assertThat(first.getText()).contains("waggle dance");
+      assertThat(first.getTitle()).isEqualTo("Honey bees");
+      assertThat(first.getUri()).isEqualTo("test:public-bees");
+      assertThat(first.getPage()).isEqualTo(1);
+    }
+    Passage hybrid = search(bob, "waggle dance of honey bees", SearchMode.SEARCH_MODE_HYBRID).getFirst();
+    assertThat(hybrid.getScores().hasDense()).isTrue();
+    assertThat(hybrid.getScores().hasLexical()).isTrue();
+    assertThat(hybrid.getScores().getDenseRank()).isEqualTo(1);
+    assertThat(hybrid.getScores().getLexicalRank()).isEqualTo(1);
+  }
+
+  @Test
+  void aUserNeverRetrievesAnotherUsersPrivateDocument() {
+    for (SearchMode mode : List.of(SearchMode.SEARCH_MODE_DENSE, SearchMode.SEARCH_MODE_LEXICAL, SearchMode.SEARCH_MODE_HYBRID)) {
+      assertThat(documents(search(bob, "Project Nightingale satellite launch codename", mode)))
+          .as(mode.name()).doesNotContain("alice-secret", "alice-shared");
+      assertThat(documents(search(null, "Project Nightingale satellite launch codename", mode)))
+          .as(mode.name()).doesNotContain("alice-secret", "alice-shared");
+    }
+    assertThat(documents(search(alice, "Project Nightingale satellite launch codename", SearchMode.SEARCH_MODE_HYBRID)).getFirst())
+        .isEqualTo("alice-secret");
+  }
+
+  @Test
+  void aGrantMakesADocumentVisibleToThatUserOnly() {
+    assertThat(documents(search(carol, "satellite budget approved by the board", SearchMode.SEARCH_MODE_HYBRID)))
+        .contains("alice-shared").doesNotContain("alice-secret");
+    assertThat(documents(search(bob, "satellite budget approved by the board", SearchMode.SEARCH_MODE_HYBRID)))
+        .doesNotContain("alice-shared");
+  }
+
+  @Test
+  void filtersNarrowTheSearchToDocumentsOrSources() {
+    var onlyVolcano = SearchRequest.newBuilder().setUserId(bob.toString()).setQuery("honey bees").setTopK(10)
+        .setFilter(SearchFilter.newBuilder().addDocumentIds("public-volcano")).build();
+    assertThat(documents(search.search(onlyVolcano).getPassagesList())).containsOnly("public-volcano");
+    var otherSource = SearchRequest.newBuilder().setUserId(bob.toString()).setQuery("honey bees").setTopK(10)
+        .setFilter(SearchFilter.newBuilder().addSources("elsewhere")).build();
+    assertThat(search.search(otherSource).getPassagesList()).isEmpty();
+  }
+
+  @Test
+  void badRequestsAreInvalidArgument() {
+    assertThatThrownBy(() -> search.search(SearchRequest.newBuilder().setQuery(" ").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> search.search(SearchRequest.newBuilder().setQuery("bees").setTopK(500).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> search.search(SearchRequest.newBuilder().setQuery("bees").setUserId("not-a-uuid").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  private static List<Passage> search(UUID user, String query, SearchMode mode) {
+    SearchRequest.Builder request = SearchRequest.newBuilder().setQuery(query).setTopK(10).setMode(mode);
+    if (user != null) request.setUserId(user.toString());
+    return search.search(request.build()).getPassagesList();
+  }
+
+  private static List<String> documents(List<Passage> passages) {
+    return passages.stream().map(Passage::getDocumentId).distinct().toList();
+  }
+}
