@@ -7,6 +7,7 @@ import dev.opentier.intelligence.chat.ChatSettings;
 import dev.opentier.intelligence.chat.ChatStore;
 import dev.opentier.intelligence.chat.PromptBuilder;
 import dev.opentier.intelligence.llm.ExtractiveProvider;
+import dev.opentier.intelligence.llm.GeminiProvider;
 import dev.opentier.intelligence.llm.LlmProvider;
 import dev.opentier.intelligence.llm.OpenAiProvider;
 import dev.opentier.intelligence.retrieval.HybridRetriever;
@@ -79,9 +80,13 @@ public final class IntelligenceServer implements AutoCloseable {
     }
     HybridRetriever retriever = new HybridRetriever(database.dsl(), embedder, retrievalSettings);
     ChatSettings chatSettings = ChatSettings.from(settings);
-    LlmProvider provider = chatSettings.provider() == ChatSettings.Provider.OPENAI
-        ? new OpenAiProvider(chatSettings.openAiBaseUrl(), chatSettings.openAiKey().orElse(null), chatSettings.openAiModel(), chatSettings.timeout())
-        : new ExtractiveProvider();
+    LlmProvider provider = switch (chatSettings.provider()) {
+      case OPENAI -> new OpenAiProvider(chatSettings.openAiBaseUrl(), chatSettings.openAiKey().orElse(null), chatSettings.openAiModel(),
+          chatSettings.timeout());
+      case GEMINI -> new GeminiProvider(chatSettings.geminiKey().orElseThrow(), chatSettings.geminiModel(),
+          chatSettings.geminiBaseUrl().orElse(null), chatSettings.timeout());
+      default -> new ExtractiveProvider();
+    };
     Passages passages = new Passages(database.dsl());
     ChatGrpcService chat = new ChatGrpcService(new ChatStore(database.dsl()), retriever, passages,
         new PromptBuilder(embedder.tokenizer(), chatSettings.contextTokens()), provider, chatSettings);

@@ -12,17 +12,23 @@ public record ChatSettings(
     String openAiBaseUrl,
     Optional<String> openAiKey,
     String openAiModel,
+    Optional<String> geminiKey,
+    String geminiModel,
+    Optional<String> geminiBaseUrl,
     Duration timeout,
     int contextTokens,
     int topK,
     int maxMessageChars) {
 
-  public enum Provider { AUTO, OPENAI, EXTRACTIVE }
+  public enum Provider { AUTO, OPENAI, GEMINI, EXTRACTIVE }
 
   public static final String PROVIDER = "OPENTIER_LLM_PROVIDER";
   public static final String OPENAI_BASE_URL = "OPENTIER_OPENAI_BASE_URL";
   public static final String OPENAI_API_KEY = "OPENTIER_OPENAI_API_KEY";
   public static final String OPENAI_MODEL = "OPENTIER_OPENAI_MODEL";
+  public static final String GEMINI_API_KEY = "OPENTIER_GEMINI_API_KEY";
+  public static final String GEMINI_MODEL = "OPENTIER_GEMINI_MODEL";
+  public static final String GEMINI_BASE_URL = "OPENTIER_GEMINI_BASE_URL";
   public static final String TIMEOUT = "OPENTIER_LLM_TIMEOUT_SECONDS";
   public static final String CONTEXT_TOKENS = "OPENTIER_CHAT_CONTEXT_TOKENS";
   public static final String TOP_K = "OPENTIER_CHAT_TOP_K";
@@ -37,8 +43,14 @@ public record ChatSettings(
       throw new SettingException(OPENAI_BASE_URL, "must be an http(s) URL, got '" + baseUrl + "'");
     }
     boolean explicitServer = settings.optional(OPENAI_BASE_URL).isPresent();
-    if (provider == Provider.AUTO) provider = key.isPresent() || explicitServer ? Provider.OPENAI : Provider.EXTRACTIVE;
+    Optional<String> geminiKey = settings.optional(GEMINI_API_KEY).or(() -> settings.optional("GEMINI_API_KEY"))
+        .or(() -> settings.optional("GOOGLE_API_KEY"));
+    if (provider == Provider.AUTO) {
+      provider = key.isPresent() || explicitServer ? Provider.OPENAI : geminiKey.isPresent() ? Provider.GEMINI : Provider.EXTRACTIVE;
+    }
+    if (provider == Provider.GEMINI && geminiKey.isEmpty()) throw new SettingException(GEMINI_API_KEY, "is required for the gemini provider");
     return new ChatSettings(provider, baseUrl, key, settings.string(OPENAI_MODEL, "gpt-4o"),
+        geminiKey, settings.string(GEMINI_MODEL, "gemini-2.5-flash"), settings.optional(GEMINI_BASE_URL),
         settings.seconds(TIMEOUT, 60, 1, 600),
         settings.integer(CONTEXT_TOKENS, 6_000, 500, 1_000_000),
         settings.integer(TOP_K, 5, 1, 20),
@@ -46,6 +58,10 @@ public record ChatSettings(
   }
 
   public String describe() {
-    return provider == Provider.OPENAI ? "openai-compatible " + openAiModel + " at " + openAiBaseUrl : provider.name().toLowerCase(Locale.ROOT);
+    return switch (provider) {
+      case OPENAI -> "openai-compatible " + openAiModel + " at " + openAiBaseUrl;
+      case GEMINI -> "gemini " + geminiModel;
+      default -> provider.name().toLowerCase(Locale.ROOT);
+    };
   }
 }
