@@ -12,7 +12,7 @@ CREATE FUNCTION bm25_term(lexeme text) RETURNS integer
 -- The document side of BM25 (k1 = 1.2, b = 0.75, average length 100 lexemes: chunks are bounded,
 -- so lengths vary little): tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)) per term. The query side
 -- multiplies by each term's IDF, so a chunk's score is an inner product.
-CREATE FUNCTION bm25_weights(document tsvector) RETURNS sparsevec
+CREATE FUNCTION bm25_weights(document tsvector) RETURNS sparsevec(1000000000)
     IMMUTABLE STRICT PARALLEL SAFE LANGUAGE sql
 BEGIN ATOMIC
     WITH terms AS (
@@ -27,8 +27,11 @@ END;
 
 ALTER TABLE chunks DROP COLUMN lexical;
 ALTER TABLE chunks ADD COLUMN lexical tsvector GENERATED ALWAYS AS (to_tsvector('english', context || ' ' || text)) STORED;
-ALTER TABLE chunks ADD COLUMN lexical_weights sparsevec GENERATED ALWAYS AS (bm25_weights(to_tsvector('english', context || ' ' || text))) STORED;
+ALTER TABLE chunks ADD COLUMN lexical_weights sparsevec(1000000000) GENERATED ALWAYS AS (bm25_weights(to_tsvector('english', context || ' ' || text))) STORED;
 CREATE INDEX chunks_lexical_idx ON chunks USING gin (lexical);
+-- Lexical search by index: the best inner products without scoring every chunk that shares a
+-- common term (150 ms a query at 100,000 chunks when scored through the GIN index).
+CREATE INDEX chunks_lexical_weights_hnsw_idx ON chunks USING hnsw (lexical_weights sparsevec_ip_ops) WITH (m = 16, ef_construction = 64);
 
 -- Document frequencies for IDF, refreshed by intelligence when the corpus has grown or shrunk
 -- (REFRESH … CONCURRENTLY: searches read the previous figures meanwhile).

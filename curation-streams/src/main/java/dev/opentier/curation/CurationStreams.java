@@ -14,6 +14,7 @@ import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
 import dev.opentier.platform.kafka.KafkaCluster;
 import dev.opentier.platform.kafka.KafkaSettings;
+import dev.opentier.platform.kafka.Topics;
 import dev.opentier.platform.service.Resources;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -82,8 +83,10 @@ public final class CurationStreams implements AutoCloseable {
     try {
       Database database = resources.add(Database.connect(DatabaseSettings.from(settings), "curation-streams"));
       new Migrations(database.dataSource()).requireCurrent();
+      int bandPartitions;
       try (KafkaCluster kafka = new KafkaCluster(kafkaSettings)) {
         kafka.requireReachable(Duration.ofSeconds(10));
+        bandPartitions = kafka.partitionsOf(Topics.DEDUP_BANDS.name(kafkaSettings)).orElse(Topics.DEDUP_BANDS.partitions(kafkaSettings));
       }
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.add(registry::close);
@@ -96,7 +99,7 @@ public final class CurationStreams implements AutoCloseable {
           new Chunker(embedder.tokenizer(), pipeline.chunkMaxTokens(), pipeline.chunkOverlapTokens()),
           embedder, new DocumentIndex(database.dsl()), new PipelineMetrics(registry, embedder));
 
-      Deduplication dedup = new Deduplication(curation.exactDedup(), curation.nearDedup(), curation.nearThreshold());
+      Deduplication dedup = new Deduplication(curation.exactDedup(), curation.nearDedup(), curation.nearThreshold(), bandPartitions);
       KafkaStreams streams = new KafkaStreams(CurationTopology.build(stages, dedup, kafkaSettings), streamsConfig(pipeline, kafkaSettings));
       // A failure that escapes the stages (the database is down) is retried by a fresh thread from
       // the last committed offset; the sink's idempotent writes make the replay harmless.

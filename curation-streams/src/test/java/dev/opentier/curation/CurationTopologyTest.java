@@ -106,7 +106,7 @@ class CurationTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver = new TopologyTestDriver(CurationTopology.build(stages,
-        new Deduplication(curation.exactDedup(), curation.nearDedup(), curation.nearThreshold()), kafka), props);
+        new Deduplication(curation.exactDedup(), curation.nearDedup(), curation.nearThreshold(), 3), kafka), props);
     documents = driver.createInputTopic(Topics.DOCUMENTS.name(kafka), Serdes.String().serializer(), new JsonSerde<>(DocumentEvent.class).serializer());
     rejected = driver.createOutputTopic(Topics.DOCUMENTS_REJECTED.name(kafka), Serdes.String().deserializer(),
         new JsonSerde<>(Rejection.class).deserializer());

@@ -1,6 +1,7 @@
 package dev.opentier.curation.dedup;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * The de-duplication protocol's records. To a band (key: band key): PROBE registers a document in
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * ANSWER is a band's reply to a probe; DISPLACE tells a document that an earlier one resembles it;
  * REPLY answers a DISPLACE ("I am already indexed: you are my duplicate", or nothing).
  *
+ * @param bands the band keys a PROBE or REMOVE is for: all of a document's keys that live on one
+ *     partition travel in one message (the message's key is the first of them)
  * @param version the content hash of the addressed document's version (stale messages are ignored)
  * @param order when the addressed document was submitted: the earlier of two similar documents is
  *     the canonical one
@@ -23,7 +26,7 @@ public record DedupMessage(
     Long order,
     String textHash,
     byte[] signature,
-    String band,
+    List<String> bands,
     String candidate,
     Double similarity,
     Boolean exact,
@@ -33,12 +36,12 @@ public record DedupMessage(
 
   public enum Type { PROBE, REMOVE, ANSWER, DISPLACE, REPLY }
 
-  static DedupMessage probe(String documentId, String version, long order, String textHash, byte[] signature, String band) {
-    return new DedupMessage(Type.PROBE, documentId, version, order, textHash, signature, band, null, null, null, null, null, null);
+  static DedupMessage probe(String documentId, String version, long order, String textHash, byte[] signature, List<String> bands) {
+    return new DedupMessage(Type.PROBE, documentId, version, order, textHash, signature, bands, null, null, null, null, null, null);
   }
 
-  static DedupMessage remove(String documentId, String version, String band) {
-    return new DedupMessage(Type.REMOVE, documentId, version, null, null, null, band, null, null, null, null, null, null);
+  static DedupMessage remove(String documentId, String version, List<String> bands) {
+    return new DedupMessage(Type.REMOVE, documentId, version, null, null, null, bands, null, null, null, null, null, null);
   }
 
   static DedupMessage answer(String documentId, String version, Candidate best, int displaced) {

@@ -4,13 +4,14 @@ import java.util.List;
 
 /**
  * What de-duplication knows of one document (store {@code dedup-state}, keyed by document id): the
- * version it judged, the bands it registered in, and its verdict, or while the verdict is open,
+ * version it judged, the bands it registered in (and how many probe messages carried them), and its verdict, or while the verdict is open,
  * how many answers it has and expects and the best candidate so far.
  */
 public record DedupState(
     String version,
     long order,
     List<String> bands,
+    int expected,
     Status status,
     int answers,
     int displaced,
@@ -20,8 +21,8 @@ public record DedupState(
 
   public enum Status { PENDING, UNIQUE, DUPLICATE }
 
-  static DedupState pending(String version, long order, List<String> bands) {
-    return new DedupState(version, order, List.copyOf(bands), Status.PENDING, 0, 0, 0, null, System.currentTimeMillis());
+  static DedupState pending(String version, long order, List<String> bands, int expected) {
+    return new DedupState(version, order, List.copyOf(bands), expected, Status.PENDING, 0, 0, 0, null, System.currentTimeMillis());
   }
 
   boolean awaits(String version) {
@@ -29,24 +30,24 @@ public record DedupState(
   }
 
   DedupState answered(DedupMessage answer) {
-    return new DedupState(version, order, bands, status, answers + 1, displaced + answer.displaced(), replies,
+    return new DedupState(version, order, bands, expected, status, answers + 1, displaced + answer.displaced(), replies,
         DedupMessage.Candidate.better(candidate, answer.candidateOrNull()), probedAtMillis);
   }
 
   DedupState replied(DedupMessage reply) {
-    return new DedupState(version, order, bands, status, answers, displaced, replies + 1,
+    return new DedupState(version, order, bands, expected, status, answers, displaced, replies + 1,
         DedupMessage.Candidate.better(candidate, reply.candidateOrNull()), probedAtMillis);
   }
 
   DedupState displacedBy(DedupMessage.Candidate earlier) {
-    return new DedupState(version, order, bands, status, answers, displaced, replies, DedupMessage.Candidate.better(candidate, earlier), probedAtMillis);
+    return new DedupState(version, order, bands, expected, status, answers, displaced, replies, DedupMessage.Candidate.better(candidate, earlier), probedAtMillis);
   }
 
   boolean complete() {
-    return answers >= bands.size() && replies >= displaced;
+    return answers >= expected && replies >= displaced;
   }
 
   DedupState concluded() {
-    return new DedupState(version, order, bands, candidate == null ? Status.UNIQUE : Status.DUPLICATE, answers, displaced, replies, candidate, probedAtMillis);
+    return new DedupState(version, order, bands, expected, candidate == null ? Status.UNIQUE : Status.DUPLICATE, answers, displaced, replies, candidate, probedAtMillis);
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -32,7 +33,7 @@ import org.apache.kafka.streams.state.Stores;
  * owner: a private document is never the canonical copy of someone else's). Three processors:
  * <ol>
  *   <li><b>probe</b> (keyed by document): parks the document in {@code dedup-pending} and sends a
- *       PROBE to each of its keys;
+ *       PROBE with its keys, one message per partition they live on (at most one per partition);
  *   <li><b>bands</b> (keyed by band): compares the probe with the documents registered under that
  *       key, registers it, and ANSWERs with the best earlier match; a later-submitted match is
  *       DISPLACEd instead (the earlier document is the canonical one, whatever the arrival order);
@@ -54,11 +55,32 @@ public final class Deduplication {
   private final boolean exact;
   private final boolean near;
   private final double threshold;
+  private final int bandPartitions;
 
-  public Deduplication(boolean exact, boolean near, double threshold) {
+  /**
+   * @param bandPartitions the partitions of {@code opentier.curation.bands}: a document's keys are
+   *     grouped by the partition they hash to, one message per group
+   */
+  public Deduplication(boolean exact, boolean near, double threshold, int bandPartitions) {
+    if (bandPartitions < 1) throw new IllegalArgumentException("bandPartitions must be positive");
     this.exact = exact;
     this.near = near;
     this.threshold = threshold;
+    this.bandPartitions = bandPartitions;
+  }
+
+  /**
+   * The keys grouped by the partition the producer's default partitioner sends each to (murmur2 of
+   * the key, as for every keyed record), in a stable order. A group's message is keyed by its first
+   * key, so it lands where all of its keys live.
+   */
+  List<List<String>> byPartition(List<String> keys) {
+    java.util.TreeMap<Integer, List<String>> groups = new java.util.TreeMap<>();
+    for (String key : keys) {
+      int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % bandPartitions;
+      groups.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
+    }
+    return List.copyOf(groups.values());
   }
 
   public static List<StoreBuilder<KeyValueStore<String, ?>>> stores() {
@@ -137,10 +159,12 @@ public final class Deduplication {
       if (near) MinHash.bands(MinHash.fromBytes(signature)).forEach(band -> keys.add(scope + "/" + band));
       String version = work.event().contentHash();
       long order = work.event().submittedAt() == null ? record.timestamp() : work.event().submittedAt().toEpochMilli();
-      states.put(id, DedupState.pending(version, order, keys));
+      List<List<String>> groups = byPartition(keys);
+      states.put(id, DedupState.pending(version, order, keys, groups.size()));
       pending.put(id, work.withCuration(work.curation().withTextHash(textHash)).pending());
-      for (String key : keys) {
-        context.forward(new Record<>(key, Routed.message(DedupMessage.probe(id, version, order, textHash, signature, key)), record.timestamp()));
+      for (List<String> group : groups) {
+        context.forward(new Record<>(group.getFirst(), Routed.message(DedupMessage.probe(id, version, order, textHash, signature, group)),
+            record.timestamp()));
       }
     }
 
@@ -155,8 +179,8 @@ public final class Deduplication {
     private void unregister(Record<String, Work> record, String id) {
       DedupState previous = states.delete(id);
       if (previous == null || previous.status() == DedupState.Status.DUPLICATE) return;
-      for (String key : previous.bands()) {
-        context.forward(new Record<>(key, Routed.message(DedupMessage.remove(id, previous.version(), key)), record.timestamp()));
+      for (List<String> group : byPartition(previous.bands())) {
+        context.forward(new Record<>(group.getFirst(), Routed.message(DedupMessage.remove(id, previous.version(), group)), record.timestamp()));
       }
     }
   }
@@ -173,37 +197,42 @@ public final class Deduplication {
 
     @Override
     public void process(Record<String, DedupMessage> record) {
-      String band = record.key();
       DedupMessage message = record.value();
-      String key = band + '\u0000' + message.documentId();
       if (message.type() == DedupMessage.Type.REMOVE) {
-        BandEntry entry = members.get(key);
-        if (entry != null && entry.version().equals(message.version())) members.delete(key);
+        for (String band : message.bands()) {
+          String key = band + '\u0000' + message.documentId();
+          BandEntry entry = members.get(key);
+          if (entry != null && entry.version().equals(message.version())) members.delete(key);
+        }
         return;
       }
-      boolean exactBand = band.contains("/x:");
       int[] signature = message.signature() == null ? null : MinHash.fromBytes(message.signature());
       DedupMessage.Candidate best = null;
       int displaced = 0;
-      int scanned = 0;
-      try (KeyValueIterator<String, BandEntry> iterator = members.prefixScan(band + '\u0000', new StringSerializer())) {
-        while (iterator.hasNext() && scanned++ < MAX_BAND_SCAN) {
-          BandEntry other = iterator.next().value;
-          if (other.documentId().equals(message.documentId())) continue;
-          boolean same = message.textHash().equals(other.textHash());
-          double similarity = same ? 1.0 : signature == null || other.signature() == null || exactBand
-              ? 0 : MinHash.similarity(signature, MinHash.fromBytes(other.signature()));
-          if (!same && (!near || similarity < threshold)) continue;
-          if (other.precedes(message)) {
-            best = DedupMessage.Candidate.better(best, new DedupMessage.Candidate(other.documentId(), similarity, same));
-          } else {
-            displaced++;
-            context.forward(new Record<>(other.documentId(), Routed.message(DedupMessage.displace(
-                other.documentId(), other.version(), message.documentId(), message.version(), similarity, same)), record.timestamp()));
+      java.util.Set<String> told = new java.util.HashSet<>(); // a later match is displaced once, not once per shared band
+      BandEntry self = new BandEntry(message.documentId(), message.version(), message.order(), message.textHash(), message.signature());
+      for (String band : message.bands()) {
+        boolean exactBand = band.contains("/x:");
+        int scanned = 0;
+        try (KeyValueIterator<String, BandEntry> iterator = members.prefixScan(band + '\u0000', new StringSerializer())) {
+          while (iterator.hasNext() && scanned++ < MAX_BAND_SCAN) {
+            BandEntry other = iterator.next().value;
+            if (other.documentId().equals(message.documentId())) continue;
+            boolean same = message.textHash().equals(other.textHash());
+            double similarity = same ? 1.0 : signature == null || other.signature() == null || exactBand
+                ? 0 : MinHash.similarity(signature, MinHash.fromBytes(other.signature()));
+            if (!same && (!near || similarity < threshold)) continue;
+            if (other.precedes(message)) {
+              best = DedupMessage.Candidate.better(best, new DedupMessage.Candidate(other.documentId(), similarity, same));
+            } else if (told.add(other.documentId())) {
+              displaced++;
+              context.forward(new Record<>(other.documentId(), Routed.message(DedupMessage.displace(
+                  other.documentId(), other.version(), message.documentId(), message.version(), similarity, same)), record.timestamp()));
+            }
           }
         }
+        members.put(band + '\u0000' + message.documentId(), self);
       }
-      members.put(key, new BandEntry(message.documentId(), message.version(), message.order(), message.textHash(), message.signature()));
       context.forward(new Record<>(message.documentId(),
           Routed.message(DedupMessage.answer(message.documentId(), message.version(), best, displaced)), record.timestamp()));
     }
@@ -266,8 +295,8 @@ public final class Deduplication {
         context.forward(new Record<>(id, Routed.work(work.withCuration(work.curation().withStage("dedup", "unique", millis))), record.timestamp()));
         return;
       }
-      for (String key : verdict.bands()) {
-        context.forward(new Record<>(key, Routed.message(DedupMessage.remove(id, verdict.version(), key)), record.timestamp()));
+      for (List<String> group : byPartition(verdict.bands())) {
+        context.forward(new Record<>(group.getFirst(), Routed.message(DedupMessage.remove(id, verdict.version(), group)), record.timestamp()));
       }
       String stage = canonical.exact() ? "exact-dedup" : "near-dedup";
       String reason = canonical.exact()

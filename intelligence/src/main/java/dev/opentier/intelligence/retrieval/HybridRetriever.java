@@ -1,7 +1,6 @@
 package dev.opentier.intelligence.retrieval;
 
 import dev.opentier.embedding.Embedder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,8 +31,8 @@ import static dev.opentier.platform.db.schema.Tables.DOCUMENT_GRANTS;
  *       most neighbours does not starve the result;
  *   <li><b>lexical</b>: BM25. Each chunk stores BM25's term-frequency part as a sparse vector
  *       ({@code chunks.lexical_weights}); the query is a sparse vector of IDFs from the {@code
- *       lexicon} view, so the score is an inner product, computed for the chunks whose lexemes
- *       match (GIN);
+ *       lexicon} view, so the score is an inner product, found through an HNSW index on the
+ *       sparse vectors (inner product, iterative scans);
  *   <li><b>fusion</b>: weighted reciprocal rank fusion, {@code w/(k + rank)} per list, its two
  *       parameters tuned on SciFact's train split.
  * </ul>
@@ -131,25 +130,31 @@ public final class HybridRetriever {
     if (terms.isEmpty()) return Map.of();
     long n = Math.max(corpusChunks(), 1);
     TreeMap<Integer, Double> idf = new TreeMap<>();
-    List<String> lexemes = new ArrayList<>();
     for (Record term : terms) {
       long df = Math.min(term.get("df", Long.class), n);
       idf.merge(term.get("term", Integer.class), Math.log(1 + (n - df + 0.5) / (df + 0.5)), Double::sum);
-      lexemes.add("'" + term.get("lexeme", String.class).replace("'", "''") + "'");
     }
     String sparse = idf.entrySet().stream().map(e -> e.getKey() + ":" + (float) e.getValue().doubleValue())
         .collect(Collectors.joining(",", "{", "}/" + SPARSE_DIMENSIONS));
     Field<Double> innerProduct = DSL.field("({0} <#> {1}::sparsevec)", SQLDataType.DOUBLE, DSL.field("chunks.lexical_weights"), DSL.val(sparse));
     Map<UUID, Double> hits = new LinkedHashMap<>();
-    db.select(CHUNKS.ID, innerProduct)
-        .from(CHUNKS)
-        .join(DOCUMENTS).on(DOCUMENTS.ID.eq(CHUNKS.DOCUMENT_ID))
-        .where(DSL.condition("chunks.lexical @@ {0}::tsquery", DSL.val(String.join(" | ", lexemes))))
-        .and(visibleTo(userId)).and(matching(filter))
-        .orderBy(innerProduct)
-        .limit(limit)
-        .fetch()
-        .forEach(r -> hits.put(r.get(CHUNKS.ID), -r.get(1, Double.class)));
+    db.transaction(tx -> {
+      DSLContext t = tx.dsl();
+      // The HNSW index on the term weights (inner product), scanned iteratively like the dense one.
+      t.execute("SET LOCAL hnsw.ef_search = " + settings.efSearch());
+      t.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
+      t.select(CHUNKS.ID, innerProduct)
+          .from(CHUNKS)
+          .join(DOCUMENTS).on(DOCUMENTS.ID.eq(CHUNKS.DOCUMENT_ID))
+          .where(visibleTo(userId)).and(matching(filter))
+          .orderBy(innerProduct)
+          .limit(limit)
+          .fetch()
+          .stream()
+          .filter(r -> r.get(1, Double.class) < 0) // no shared term: not a lexical match
+          .sorted(Comparator.comparingDouble((Record r) -> r.get(1, Double.class)))
+          .forEach(r -> hits.put(r.get(CHUNKS.ID), -r.get(1, Double.class)));
+    });
     return hits;
   }
 

@@ -79,6 +79,19 @@ public final class KafkaCluster implements AutoCloseable {
     return admin.describeTopics(topicNames).allTopicNames().get();
   }
 
+  /** The partition count of a topic, or empty when it does not exist (or the cluster cannot say within 10 s). */
+  public java.util.Optional<Integer> partitionsOf(String topic) {
+    try {
+      return java.util.Optional.of(admin.describeTopics(List.of(topic)).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS)
+          .get(topic).partitions().size());
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      return java.util.Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
+    }
+  }
+
   public Admin admin() {
     return admin;
   }
