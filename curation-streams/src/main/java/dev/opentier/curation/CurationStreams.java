@@ -59,6 +59,9 @@ public final class CurationStreams implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, pipeline.stateDir().toString());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) pipeline.commitInterval().toMillis());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+    // A task reads documents and de-duplication verdicts; nothing needs their timestamps aligned,
+    // so it never idles waiting for one of them while the other has records.
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     // Documents are large and embedding is slow: take few at a time so a poll never outlives its lease.
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
     // How soon the partitions of an instance that died without leaving (kill -9) move to the others.

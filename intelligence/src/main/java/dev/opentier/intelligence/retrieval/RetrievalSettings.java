@@ -20,7 +20,7 @@ public record RetrievalSettings(int efSearch, int candidates, double rrfK, doubl
 
   public static RetrievalSettings from(Settings settings) {
     return new RetrievalSettings(
-        settings.integer(EF_SEARCH, 100, 10, 1000),
+        settings.integer(EF_SEARCH, 200, 10, 1000),
         settings.integer(CANDIDATES, 100, 10, 1000),
         settings.decimal(RRF_K, 10, 1, 1000),
         settings.decimal(DENSE_WEIGHT, 0.5, 0, 1),
