@@ -1,5 +1,6 @@
 package dev.opentier.bench;
 
+import dev.opentier.embedding.Vectors;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
@@ -56,7 +57,7 @@ public final class BenchEmbed {
           double min = 1;
           double sum = 0;
           for (int i = 0; i < theirs.size(); i++) {
-            double c = BenchChunks.cosine(oursAt128.get(i), theirs.get(i).vector());
+            double c = Vectors.cosine(oursAt128.get(i), theirs.get(i).vector());
             min = Math.min(min, c);
             sum += c;
           }

@@ -14,9 +14,8 @@ import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.Database;
 import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
+import dev.opentier.platform.db.ServerAdmin;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -57,10 +56,9 @@ public final class BenchSearch {
     Settings base = Settings.fromEnvironment();
     DatabaseSettings server = DatabaseSettings.from(base);
     String name = "bench_search_" + UUID.randomUUID().toString().substring(0, 8);
-    String url = server.url().substring(0, server.url().lastIndexOf('/') + 1) + name;
-    String admin = base.string("OPENTIER_EVAL_PG_USER", "postgres");
-    sql(server.url(), "postgres", admin, "CREATE DATABASE " + name + " OWNER " + server.user());
-    sql(url, name, admin, "CREATE EXTENSION IF NOT EXISTS vector");
+    ServerAdmin admin = new ServerAdmin(ServerAdmin.serverOf(server.url()), base.string("OPENTIER_EVAL_PG_USER", "postgres"), "");
+    String url = admin.urlOf(name);
+    admin.createDatabase(name, server.user());
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put(DatabaseSettings.URL, url);
     Settings settings = Settings.of(env);
@@ -85,7 +83,7 @@ public final class BenchSearch {
       for (HybridRetriever.Mode mode : HybridRetriever.Mode.values()) measure(retriever, passages, viewer, questions, mode, seconds);
       for (int efSearch : new int[] {40, 100, 200, 400}) recall(db, embedder, questions, efSearch);
     } finally {
-      sql(server.url(), "postgres", admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      admin.dropDatabase(name);
     }
   }
 
@@ -195,12 +193,5 @@ public final class BenchSearch {
       tx.dsl().execute(setting);
       return tx.dsl().fetch("SELECT id::text FROM chunks ORDER BY embedding <=> ?::vector LIMIT 10", vector).getValues(0, String.class);
     });
-  }
-
-  private static void sql(String anyUrl, String database, String user, String statement) throws Exception {
-    String url = anyUrl.substring(0, anyUrl.lastIndexOf('/') + 1) + database;
-    try (Connection connection = DriverManager.getConnection(url, user, ""); var s = connection.createStatement()) {
-      s.execute(statement);
-    }
   }
 }

@@ -14,6 +14,7 @@ import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.Database;
 import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
+import dev.opentier.platform.db.ServerAdmin;
 import dev.opentier.platform.kafka.KafkaCluster;
 import dev.opentier.platform.kafka.KafkaSettings;
 import dev.opentier.platform.kafka.Topics;
@@ -28,8 +29,6 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,10 +83,9 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
     Settings base = Settings.fromEnvironment();
     DatabaseSettings server = DatabaseSettings.from(base);
     String namespace = "eval_" + UUID.randomUUID().toString().substring(0, 8);
-    String databaseUrl = server.url().substring(0, server.url().lastIndexOf('/') + 1) + namespace;
-    String adminUser = base.string("OPENTIER_EVAL_PG_USER", "postgres");
-    admin(server.url(), adminUser, "CREATE DATABASE " + namespace + " OWNER " + server.user());
-    admin(databaseUrl, adminUser, "CREATE EXTENSION IF NOT EXISTS vector");
+    ServerAdmin admin = new ServerAdmin(ServerAdmin.serverOf(server.url()), base.string("OPENTIER_EVAL_PG_USER", "postgres"), "");
+    String databaseUrl = admin.urlOf(namespace);
+    admin.createDatabase(namespace, server.user());
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put(DatabaseSettings.URL, databaseUrl);
     env.put("OPENTIER_KAFKA_TOPIC_PREFIX", namespace + ".");
@@ -152,7 +150,7 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
         System.out.printf("eval: kept database %s and topics %s*%n", namespace, kafka.topicPrefix());
       } else {
         removeTopics(kafka);
-        admin(server.url(), adminUser, "DROP DATABASE IF EXISTS " + namespace + " WITH (FORCE)");
+        admin.dropDatabase(namespace);
       }
     }
     return 0;
@@ -243,15 +241,6 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
       cluster.admin().deleteTopics(names).all().get();
     } catch (Exception e) {
       System.err.println("eval: could not remove the topics " + kafka.topicPrefix() + "*: " + e.getMessage());
-    }
-  }
-
-  private static void admin(String anyDatabaseUrl, String user, String sql) throws Exception {
-    String url = anyDatabaseUrl.substring(0, anyDatabaseUrl.lastIndexOf('/') + 1)
-        + (sql.startsWith("CREATE EXTENSION") ? anyDatabaseUrl.substring(anyDatabaseUrl.lastIndexOf('/') + 1) : "postgres");
-    try (Connection connection = DriverManager.getConnection(url, user, "");
-         var statement = connection.createStatement()) {
-      statement.execute(sql);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.opentier.bench;
 
+import dev.opentier.embedding.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.data.segment.TextSegment;
@@ -24,7 +25,7 @@ class EmbeddingCorrectnessTest {
       var theirs = new AllMiniLmL6V2EmbeddingModel().embedAll(chunks.stream().map(TextSegment::from).toList()).content();
 
       for (int i = 0; i < chunks.size(); i++) {
-        assertThat(BenchChunks.cosine(mine.get(i), theirs.get(i).vector())).as("chunk %d", i).isGreaterThanOrEqualTo(0.999);
+        assertThat(Vectors.cosine(mine.get(i), theirs.get(i).vector())).as("chunk %d", i).isGreaterThanOrEqualTo(0.999);
       }
     }
   }

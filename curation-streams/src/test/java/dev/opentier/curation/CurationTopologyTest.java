@@ -1,5 +1,6 @@
 package dev.opentier.curation;
 
+import static dev.opentier.embedding.Vectors.cosine;
 import static dev.opentier.platform.db.schema.Tables.CHUNKS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -298,13 +299,4 @@ class CurationTopologyTest {
     }
   }
 
-  private static double cosine(float[] a, float[] b) {
-    double dot = 0, na = 0, nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
-  }
 }

@@ -1,5 +1,6 @@
 package dev.opentier.embedding;
 
+import static dev.opentier.embedding.Vectors.cosine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -62,13 +63,4 @@ class EmbedderTest {
     assertThat(cosine(a, b)).isGreaterThan(0.99999);
   }
 
-  static double cosine(float[] a, float[] b) {
-    double dot = 0, na = 0, nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
-  }
 }

@@ -1,7 +1,10 @@
 package dev.opentier.curation.curate;
 
 import dev.opentier.curation.Work;
+import dev.opentier.curation.parse.ParsedDocument;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -56,8 +59,8 @@ public final class CurationStages {
   public Work pii(Work work) {
     if (pii == null) return work;
     long started = System.nanoTime();
-    Map<PiiRedactor.Kind, Integer> counts = new java.util.EnumMap<>(PiiRedactor.Kind.class);
-    var redacted = work.parsed().rewrite(
+    Map<PiiRedactor.Kind, Integer> counts = new EnumMap<>(PiiRedactor.Kind.class);
+    ParsedDocument redacted = work.parsed().rewrite(
         title -> count(pii.redact(title), counts),
         (block, text) -> count(pii.redact(text), counts));
     if (counts.isEmpty()) return work.withCuration(work.curation().withPii(counts).withStage("pii", "none found", started));
@@ -75,7 +78,7 @@ public final class CurationStages {
   }
 
   private static String describe(Map<PiiRedactor.Kind, Integer> counts) {
-    return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(java.util.Locale.ROOT))
+    return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT))
         .collect(Collectors.joining(", "));
   }
 }

@@ -9,9 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -75,7 +78,7 @@ public final class Deduplication {
    * key, so it lands where all of its keys live.
    */
   List<List<String>> byPartition(List<String> keys) {
-    java.util.TreeMap<Integer, List<String>> groups = new java.util.TreeMap<>();
+    TreeMap<Integer, List<String>> groups = new TreeMap<>();
     for (String key : keys) {
       int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % bandPartitions;
       groups.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
@@ -97,6 +100,8 @@ public final class Deduplication {
     return (StoreBuilder) Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), new JsonSerde<>(type))
         .withCachingEnabled();
   }
+
+  private static final StringSerializer KEYS = new StringSerializer();
 
   public static final JsonSerde<DedupMessage> MESSAGES = new JsonSerde<>(DedupMessage.class);
 
@@ -209,12 +214,12 @@ public final class Deduplication {
       int[] signature = message.signature() == null ? null : MinHash.fromBytes(message.signature());
       DedupMessage.Candidate best = null;
       int displaced = 0;
-      java.util.Set<String> told = new java.util.HashSet<>(); // a later match is displaced once, not once per shared band
+      Set<String> told = new HashSet<>(); // a later match is displaced once, not once per shared band
       BandEntry self = new BandEntry(message.documentId(), message.version(), message.order(), message.textHash(), message.signature());
       for (String band : message.bands()) {
         boolean exactBand = band.contains("/x:");
         int scanned = 0;
-        try (KeyValueIterator<String, BandEntry> iterator = members.prefixScan(band + '\u0000', new StringSerializer())) {
+        try (KeyValueIterator<String, BandEntry> iterator = members.prefixScan(band + '\u0000', KEYS)) {
           while (iterator.hasNext() && scanned++ < MAX_BAND_SCAN) {
             BandEntry other = iterator.next().value;
             if (other.documentId().equals(message.documentId())) continue;

@@ -110,33 +110,7 @@ public final class DocumentIndex {
   private void replaceVersion(DSLContext db, Work work) {
     DocumentEvent event = work.event();
     List<Chunk> chunks = work.chunks();
-    OffsetDateTime now = OffsetDateTime.now();
-    Map<Field<?>, Object> version = new LinkedHashMap<>();
-    version.put(DOCUMENTS.OWNER_ID, event.ownerId());
-    version.put(DOCUMENTS.VISIBILITY, visibility(event));
-    version.put(DOCUMENTS.SOURCE, nonNull(event.source()));
-    version.put(DOCUMENTS.URI, nonNull(event.uri()));
-    version.put(DOCUMENTS.TITLE, clean(work.parsed().title()));
-    version.put(DOCUMENTS.MIME_TYPE, work.parsed().mediaType());
-    version.put(DOCUMENTS.CONTENT_HASH, event.contentHash());
-    version.put(DOCUMENTS.STATUS, "indexed");
-    version.put(DOCUMENTS.STATUS_REASON, null);
-    version.put(DOCUMENTS.SIZE_BYTES, (long) event.content().length);
-    version.put(DOCUMENTS.CHUNK_COUNT, chunks.size());
-    version.put(DOCUMENTS.METADATA, json(event.metadata()));
-    if (event.jobId() != null) version.put(DOCUMENTS.LAST_JOB_ID, event.jobId()); // a promotion keeps the job that brought it
-    version.put(DOCUMENTS.INDEXED_AT, now);
-    version.put(DOCUMENTS.TEXT_HASH, work.curation().textHash());
-    version.put(DOCUMENTS.LANGUAGE, work.curation().language());
-    version.put(DOCUMENTS.DUPLICATE_OF, null);
-    version.put(DOCUMENTS.CURATION, curation(work));
-    db.insertInto(DOCUMENTS)
-        .set(DOCUMENTS.ID, event.documentId())
-        .set(version)
-        .onConflict(DOCUMENTS.ID).doUpdate()
-        .set(version)
-        .set(DOCUMENTS.UPDATED_AT, now)
-        .execute();
+    upsertDocument(db, work, "indexed", null, null, chunks.size(), OffsetDateTime.now());
     db.deleteFrom(CHUNKS)
         .where(CHUNKS.DOCUMENT_ID.eq(event.documentId()))
         .and(CHUNKS.DOCUMENT_VERSION.ne(event.contentHash()))
@@ -172,32 +146,8 @@ public final class DocumentIndex {
     DocumentEvent event = work.event();
     boolean duplicate = work.outcome() == Outcome.DUPLICATE;
     OffsetDateTime now = OffsetDateTime.now();
-    Map<Field<?>, Object> version = new LinkedHashMap<>();
-    version.put(DOCUMENTS.OWNER_ID, event.ownerId());
-    version.put(DOCUMENTS.VISIBILITY, visibility(event));
-    version.put(DOCUMENTS.SOURCE, nonNull(event.source()));
-    version.put(DOCUMENTS.URI, nonNull(event.uri()));
-    version.put(DOCUMENTS.TITLE, clean(work.parsed() != null ? work.parsed().title() : event.title()));
-    version.put(DOCUMENTS.MIME_TYPE, work.parsed() != null ? work.parsed().mediaType() : event.mediaType());
-    version.put(DOCUMENTS.CONTENT_HASH, event.contentHash());
-    version.put(DOCUMENTS.TEXT_HASH, work.curation().textHash());
-    version.put(DOCUMENTS.STATUS, duplicate ? "duplicate" : "rejected");
-    version.put(DOCUMENTS.STATUS_REASON, clean(work.stage() + ": " + work.reason()));
-    version.put(DOCUMENTS.DUPLICATE_OF, duplicate ? canonical(db, work.curation().duplicateOf()) : null);
-    version.put(DOCUMENTS.LANGUAGE, work.curation().language());
-    version.put(DOCUMENTS.SIZE_BYTES, (long) event.content().length);
-    version.put(DOCUMENTS.CHUNK_COUNT, 0);
-    version.put(DOCUMENTS.METADATA, json(event.metadata()));
-    version.put(DOCUMENTS.CURATION, curation(work));
-    if (event.jobId() != null) version.put(DOCUMENTS.LAST_JOB_ID, event.jobId());
-    version.put(DOCUMENTS.INDEXED_AT, null);
-    db.insertInto(DOCUMENTS)
-        .set(DOCUMENTS.ID, event.documentId())
-        .set(version)
-        .onConflict(DOCUMENTS.ID).doUpdate()
-        .set(version)
-        .set(DOCUMENTS.UPDATED_AT, now)
-        .execute();
+    upsertDocument(db, work, duplicate ? "duplicate" : "rejected", clean(work.stage() + ": " + work.reason()),
+        duplicate ? canonical(db, work.curation().duplicateOf()) : null, 0, null);
     db.deleteFrom(CHUNKS).where(CHUNKS.DOCUMENT_ID.eq(event.documentId())).execute();
     if (!duplicate) {
       db.deleteFrom(DOCUMENT_HOLDS).where(DOCUMENT_HOLDS.DOCUMENT_ID.eq(event.documentId())).execute();
@@ -210,6 +160,38 @@ public final class DocumentIndex {
         .onConflict(DOCUMENT_HOLDS.DOCUMENT_ID).doUpdate()
         .set(DOCUMENT_HOLDS.EVENT, held)
         .set(DOCUMENT_HOLDS.HELD_AT, now)
+        .execute();
+  }
+
+  /** Writes the document row of this version, whatever its outcome; its chunks are written apart. */
+  private static void upsertDocument(DSLContext db, Work work, String status, String reason, String duplicateOf, int chunkCount,
+      OffsetDateTime indexedAt) {
+    DocumentEvent event = work.event();
+    Map<Field<?>, Object> version = new LinkedHashMap<>();
+    version.put(DOCUMENTS.OWNER_ID, event.ownerId());
+    version.put(DOCUMENTS.VISIBILITY, visibility(event));
+    version.put(DOCUMENTS.SOURCE, nonNull(event.source()));
+    version.put(DOCUMENTS.URI, nonNull(event.uri()));
+    version.put(DOCUMENTS.TITLE, clean(work.parsed() != null ? work.parsed().title() : event.title()));
+    version.put(DOCUMENTS.MIME_TYPE, work.parsed() != null ? work.parsed().mediaType() : event.mediaType());
+    version.put(DOCUMENTS.CONTENT_HASH, event.contentHash());
+    version.put(DOCUMENTS.TEXT_HASH, work.curation().textHash());
+    version.put(DOCUMENTS.STATUS, status);
+    version.put(DOCUMENTS.STATUS_REASON, reason);
+    version.put(DOCUMENTS.DUPLICATE_OF, duplicateOf);
+    version.put(DOCUMENTS.LANGUAGE, work.curation().language());
+    version.put(DOCUMENTS.SIZE_BYTES, (long) event.content().length);
+    version.put(DOCUMENTS.CHUNK_COUNT, chunkCount);
+    version.put(DOCUMENTS.METADATA, json(event.metadata()));
+    version.put(DOCUMENTS.CURATION, curation(work));
+    if (event.jobId() != null) version.put(DOCUMENTS.LAST_JOB_ID, event.jobId()); // a promotion keeps the job that brought it
+    version.put(DOCUMENTS.INDEXED_AT, indexedAt);
+    db.insertInto(DOCUMENTS)
+        .set(DOCUMENTS.ID, event.documentId())
+        .set(version)
+        .onConflict(DOCUMENTS.ID).doUpdate()
+        .set(version)
+        .set(DOCUMENTS.UPDATED_AT, OffsetDateTime.now())
         .execute();
   }
 

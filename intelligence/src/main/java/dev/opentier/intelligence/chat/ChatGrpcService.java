@@ -4,7 +4,7 @@ import dev.opentier.intelligence.llm.LlmException;
 import dev.opentier.intelligence.llm.LlmProvider;
 import dev.opentier.intelligence.retrieval.HybridRetriever;
 import dev.opentier.intelligence.retrieval.Passages;
-import dev.opentier.intelligence.retrieval.Requests;
+import dev.opentier.intelligence.Requests;
 import dev.opentier.proto.intelligence.v1.ChatEvent;
 import dev.opentier.proto.intelligence.v1.ChatMessage;
 import dev.opentier.proto.intelligence.v1.ChatRequest;
@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(ChatGrpcService.class);
   private static final Pattern CITATION = Pattern.compile("\\[(\\d{1,2})]");
+  private static final int HISTORY_TURNS = 100;
 
   private final ChatStore store;
   private final HybridRetriever retriever;
@@ -79,10 +80,8 @@ public final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     Options options = options(request);
     if (store.ownedTitle(conversation, user) == null) throw Status.NOT_FOUND.withDescription("no such conversation").asRuntimeException();
 
-    List<LlmProvider.Message> history = store.messages(conversation).stream()
-        .filter(m -> !m.content().isEmpty() && !"error".equals(m.status()))
-        .map(m -> new LlmProvider.Message(m.role(), m.content()))
-        .toList();
+    // More turns than any budget holds; PromptBuilder keeps the latest that fit.
+    List<LlmProvider.Message> history = store.recentTurns(conversation, HISTORY_TURNS);
     UUID userMessage = store.addUserMessage(conversation, question);
     UUID answerId = UUID.randomUUID();
     call.onNext(ChatEvent.newBuilder().setStarted(Started.newBuilder().setMessageId(answerId.toString())

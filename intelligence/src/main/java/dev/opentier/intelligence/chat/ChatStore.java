@@ -5,6 +5,7 @@ import static dev.opentier.platform.db.schema.Tables.CONVERSATIONS;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.opentier.intelligence.llm.LlmProvider.Message;
 import dev.opentier.platform.kafka.JsonSerde;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -69,6 +70,23 @@ public final class ChatStore {
         .set(CHAT_MESSAGES.LATENCY_MS, answer.latencyMs())
         .set(CHAT_MESSAGES.TIME_TO_FIRST_TOKEN_MS, answer.timeToFirstTokenMs())
         .execute();
+  }
+
+  /**
+   * The latest turns that can go into a prompt (answered or partial, not failed), oldest first:
+   * only role and text are read, however long the conversation.
+   */
+  public List<Message> recentTurns(UUID conversationId, int limit) {
+    List<Message> turns = new java.util.ArrayList<>(db.select(CHAT_MESSAGES.ROLE, CHAT_MESSAGES.CONTENT)
+        .from(CHAT_MESSAGES)
+        .where(CHAT_MESSAGES.CONVERSATION_ID.eq(conversationId))
+        .and(CHAT_MESSAGES.STATUS.ne("error"))
+        .and(CHAT_MESSAGES.CONTENT.ne(""))
+        .orderBy(CHAT_MESSAGES.CREATED_AT.desc(), CHAT_MESSAGES.ID.desc())
+        .limit(limit)
+        .fetch(r -> new Message(r.value1(), r.value2())));
+    java.util.Collections.reverse(turns);
+    return turns;
   }
 
   /** The conversation's messages, oldest first. */

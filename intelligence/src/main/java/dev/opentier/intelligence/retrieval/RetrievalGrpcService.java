@@ -1,5 +1,6 @@
 package dev.opentier.intelligence.retrieval;
 
+import dev.opentier.intelligence.Requests;
 import dev.opentier.proto.intelligence.v1.Passage;
 import dev.opentier.proto.intelligence.v1.RetrievalServiceGrpc;
 import dev.opentier.proto.intelligence.v1.SearchRequest;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -80,15 +81,14 @@ public final class KafkaCluster implements AutoCloseable {
   }
 
   /** The partition count of a topic, or empty when it does not exist (or the cluster cannot say within 10 s). */
-  public java.util.Optional<Integer> partitionsOf(String topic) {
+  public Optional<Integer> partitionsOf(String topic) {
     try {
-      return java.util.Optional.of(admin.describeTopics(List.of(topic)).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS)
-          .get(topic).partitions().size());
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      return java.util.Optional.empty();
+      return Optional.of(admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions().size());
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

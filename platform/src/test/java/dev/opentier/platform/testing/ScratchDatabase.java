@@ -2,10 +2,7 @@ package dev.opentier.platform.testing;
 
 import dev.opentier.platform.db.Database;
 import dev.opentier.platform.db.DatabaseSettings;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.opentier.platform.db.ServerAdmin;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -20,6 +17,7 @@ public final class ScratchDatabase implements AutoCloseable {
   private static final String SERVER = env("OPENTIER_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/");
   private static final String USER = env("OPENTIER_TEST_PG_USER", "postgres");
   private static final String PASSWORD = env("OPENTIER_TEST_PG_PASSWORD", "");
+  private static final ServerAdmin ADMIN = new ServerAdmin(SERVER, USER, PASSWORD);
 
   private final String name;
 
@@ -29,8 +27,7 @@ public final class ScratchDatabase implements AutoCloseable {
 
   public static ScratchDatabase create() {
     String name = "opentier_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-    execute(SERVER + "postgres", "CREATE DATABASE " + name);
-    execute(SERVER + name, "CREATE EXTENSION IF NOT EXISTS vector");
+    ADMIN.createDatabase(name, null);
     return new ScratchDatabase(name);
   }
 
@@ -48,16 +45,7 @@ public final class ScratchDatabase implements AutoCloseable {
 
   @Override
   public void close() {
-    execute(SERVER + "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-  }
-
-  private static void execute(String url, String sql) {
-    try (Connection connection = DriverManager.getConnection(url, USER, PASSWORD);
-         Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException("test database: '" + sql + "' failed on " + url + ": " + e.getMessage(), e);
-    }
+    ADMIN.dropDatabase(name);
   }
 
   private static String env(String name, String defaultValue) {

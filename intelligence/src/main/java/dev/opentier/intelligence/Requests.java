@@ -1,4 +1,4 @@
-package dev.opentier.intelligence.retrieval;
+package dev.opentier.intelligence;
 
 import io.grpc.Status;
 import java.util.UUID;
