@@ -18,6 +18,17 @@ import dev.opentier.queryapi.auth.AuthGuard;
 import dev.opentier.queryapi.auth.AuthRoutes;
 import dev.opentier.queryapi.auth.AuthSettings;
 import dev.opentier.queryapi.auth.PasswordHasher;
+import dev.opentier.ingest.job.Ingestion;
+import dev.opentier.queryapi.chat.ChatRoutes;
+import dev.opentier.queryapi.documents.DocumentRoutes;
+import dev.opentier.queryapi.documents.UploadSettings;
+import dev.opentier.queryapi.jobs.JobRoutes;
+import dev.opentier.queryapi.ops.OpsRoutes;
+import dev.opentier.queryapi.ops.OpsSettings;
+import dev.opentier.queryapi.chat.Conversations;
+import dev.opentier.queryapi.edge.HttpMetrics;
+import dev.opentier.queryapi.edge.SseStreams;
+import dev.opentier.queryapi.search.SearchRoutes;
 import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.Cookies;
@@ -31,6 +42,8 @@ import java.net.BindException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +58,16 @@ public final class QueryApi implements AutoCloseable {
   /** Other web origins allowed to call the API from a browser (CORS, with credentials). */
   public static final String CORS_ORIGINS = "OPENTIER_CORS_ORIGINS";
 
+  private static final Duration STREAM_GRACE = Duration.ofSeconds(5);
+
   private final Resources resources;
   private final Javalin app;
+  private final SseStreams streams;
 
-  private QueryApi(Resources resources, Javalin app) {
+  private QueryApi(Resources resources, Javalin app, SseStreams streams) {
     this.resources = resources;
     this.app = app;
+    this.streams = streams;
   }
 
   public static QueryApi start(Settings settings) {
@@ -84,11 +101,22 @@ public final class QueryApi implements AutoCloseable {
       Cookies cookies = new Cookies(publicUrl);
       OAuthRoutes oauth = new OAuthRoutes(OAuthProvider.configured(settings), database.dsl(), accounts, sessions, publicUrl,
           authSettings.absoluteTimeout(), cookies);
+      HttpMetrics metrics = resources.add(new HttpMetrics(settings));
+      SseStreams streams = new SseStreams(GatewayApp.mapper(), metrics.registry());
+      ChatRoutes chat = new ChatRoutes(settings, new Conversations(database.dsl()), intelligence, streams, metrics.registry());
+      Ingestion ingestion = resources.add(new Ingestion(database.dsl(), kafkaSettings));
+      UploadSettings uploads = UploadSettings.from(settings);
+      ExecutorService crawls = Executors.newVirtualThreadPerTaskExecutor();
+      resources.add(crawls::shutdownNow);
+      DocumentRoutes documents = new DocumentRoutes(database.dsl(), ingestion, uploads, crawls, GatewayApp.mapper(), accounts);
+      JobRoutes jobs = new JobRoutes(database.dsl(), ingestion, streams, GatewayApp.mapper());
+      OpsRoutes ops = resources.add(new OpsRoutes(OpsSettings.from(settings), database.dsl(), readiness, kafka.admin(), kafkaSettings,
+          ingestion, streams, accounts));
       List<String> corsOrigins = Arrays.stream(settings.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
       Javalin app = GatewayApp.create(new GatewayApp.Dependencies(corsOrigins, readiness,
           new ClientAddress(settings.string(ClientAddress.TRUSTED_PROXIES, "")), new AuthGuard(sessions, authSettings),
-          new RateLimits(settings), new AuthRoutes(accounts, sessions, authSettings, email, cookies), email, oauth,
-          new AdminRoutes(database.dsl(), accounts)));
+          new RateLimits(settings), metrics, uploads, new AuthRoutes(accounts, sessions, authSettings, email, cookies), email, oauth,
+          new AdminRoutes(database.dsl(), accounts, authSettings.idleTimeout()), chat, new SearchRoutes(intelligence), documents, jobs, ops));
       try {
         app.start(own.host(), own.port());
       } catch (RuntimeException e) {
@@ -98,7 +126,7 @@ public final class QueryApi implements AutoCloseable {
         throw e;
       }
       log.info("query-api listening on http://{}:{}", own.host(), app.port());
-      return new QueryApi(resources, app);
+      return new QueryApi(resources, app, streams);
     } catch (RuntimeException e) {
       resources.close();
       throw e;
@@ -117,8 +145,18 @@ public final class QueryApi implements AutoCloseable {
         .toList();
   }
 
+  /**
+   * Stops gracefully: open event streams are told the gateway is going away (an {@code error} event
+   * with code {@code shutting_down}; their chats are cancelled and stored as partial) and get a few
+   * seconds to say so, then the server stops.
+   */
   @Override
   public void close() {
+    try {
+      streams.closeAll(STREAM_GRACE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     app.stop();
     resources.close();
   }

@@ -8,11 +8,7 @@ import dev.opentier.platform.db.Database;
 import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.kafka.KafkaSettings;
 import dev.opentier.platform.pipeline.DeadLetter;
-import dev.opentier.platform.pipeline.DocumentEvent;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -58,22 +54,16 @@ public final class DlqCommand implements Callable<Integer> {
       System.out.printf("%d dead letter(s)%n", letters.size());
       return 0;
     }
-    // The newest dead letter of each document is the version to try again.
-    Map<String, DocumentEvent> latest = new LinkedHashMap<>();
-    int unreplayable = 0;
-    for (DeadLetter l : letters) {
-      if (l.original() == null) unreplayable++;
-      else latest.put(l.documentId(), l.original());
-    }
-    if (latest.isEmpty()) {
-      System.out.printf("nothing to replay (%d dead letter(s) were not valid events and cannot be replayed)%n", unreplayable);
+    DeadLetters.Replay replay = DeadLetters.replayable(letters);
+    if (replay.events().isEmpty()) {
+      System.out.printf("nothing to replay (%d dead letter(s) were not valid events and cannot be replayed)%n", replay.unreplayable());
       return 0;
     }
     try (Database database = Database.connect(DatabaseSettings.from(settings), "ingest");
          Ingestion ingestion = new Ingestion(database.dsl(), kafka)) {
-      UUID replay = ingestion.replay(new ArrayList<>(latest.values()), null);
-      System.out.printf("job %s: replayed %d document(s)%s%n", replay, latest.size(),
-          unreplayable == 0 ? "" : "; " + unreplayable + " invalid record(s) cannot be replayed");
+      UUID replayJob = ingestion.replay(replay.events(), null);
+      System.out.printf("job %s: replayed %d document(s)%s%n", replayJob, replay.events().size(),
+          replay.unreplayable() == 0 ? "" : "; " + replay.unreplayable() + " invalid record(s) cannot be replayed");
     }
     return 0;
   }

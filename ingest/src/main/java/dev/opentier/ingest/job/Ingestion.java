@@ -90,6 +90,20 @@ public final class Ingestion implements AutoCloseable {
    */
   public UUID submit(Source source, Options options, Listener listener) throws IOException {
     UUID job = createJob(source.kind(), source.name(), options);
+    submitInto(job, source, options, listener);
+    return job;
+  }
+
+  /**
+   * Creates the job of a source that is read later ({@link #submitInto}): a caller that must answer
+   * at once (a crawl started over HTTP) has the job id before the first document is read.
+   */
+  public UUID createJob(Source source, Options options) {
+    return createJob(source.kind(), source.name(), options);
+  }
+
+  /** Reads the source into a job made by {@link #createJob(Source, Options)}; a failure marks the job failed. */
+  public void submitInto(UUID job, Source source, Options options, Listener listener) throws IOException {
     AtomicInteger documents = new AtomicInteger();
     AtomicLong bytes = new AtomicLong();
     Set<String> seen = new HashSet<>();
@@ -104,7 +118,6 @@ public final class Ingestion implements AutoCloseable {
       int deletes = options.sync() ? produceDeletesForMissing(job, source.name(), seen, sends) : 0;
       sends.awaitAcknowledged();
       finishJob(job, documents.get(), deletes, bytes.get());
-      return job;
     } catch (IOException | RuntimeException e) {
       failJob(job, e.getMessage());
       throw e;

@@ -1,6 +1,7 @@
 package dev.opentier.intelligence.retrieval;
 
 import dev.opentier.embedding.Embedder;
+import dev.opentier.platform.db.DocumentAccess;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,7 +21,6 @@ import org.jooq.impl.SQLDataType;
 
 import static dev.opentier.platform.db.schema.Tables.CHUNKS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
-import static dev.opentier.platform.db.schema.Tables.DOCUMENT_GRANTS;
 
 /**
  * Hybrid retrieval inside PostgreSQL over the chunks a user may see.
@@ -160,12 +160,7 @@ public final class HybridRetriever {
 
   /** Indexed and public, owned, or granted: the one definition of who sees a chunk. */
   static Condition visibleTo(UUID userId) {
-    Condition visible = DOCUMENTS.VISIBILITY.eq("public");
-    if (userId != null) {
-      visible = visible.or(DOCUMENTS.OWNER_ID.eq(userId)).or(DSL.exists(DSL.selectOne().from(DOCUMENT_GRANTS)
-          .where(DOCUMENT_GRANTS.DOCUMENT_ID.eq(DOCUMENTS.ID)).and(DOCUMENT_GRANTS.USER_ID.eq(userId))));
-    }
-    return DOCUMENTS.STATUS.eq("indexed").and(visible);
+    return DOCUMENTS.STATUS.eq("indexed").and(DocumentAccess.visibleTo(userId));
   }
 
   private static Condition matching(Filter filter) {

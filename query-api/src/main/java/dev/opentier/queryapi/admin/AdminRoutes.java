@@ -1,6 +1,11 @@
 package dev.opentier.queryapi.admin;
 
 import static dev.opentier.platform.db.schema.Tables.AUDIT_LOG;
+import static dev.opentier.platform.db.schema.Tables.CHAT_MESSAGES;
+import static dev.opentier.platform.db.schema.Tables.CHUNKS;
+import static dev.opentier.platform.db.schema.Tables.CONVERSATIONS;
+import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
+import static dev.opentier.platform.db.schema.Tables.INGESTION_JOBS;
 import static dev.opentier.platform.db.schema.Tables.SESSIONS;
 import static dev.opentier.platform.db.schema.Tables.USERS;
 import static dev.opentier.queryapi.auth.AuthGuard.principal;
@@ -11,9 +16,11 @@ import dev.opentier.queryapi.auth.AuthRoutes.UserView;
 import dev.opentier.queryapi.auth.Principal;
 import dev.opentier.queryapi.edge.ApiException;
 import dev.opentier.queryapi.edge.ClientAddress;
+import dev.opentier.queryapi.edge.Params;
 import dev.opentier.queryapi.edge.RequestIds;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +29,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
-/** {@code /api/admin/…}: users (search, view, role, disable, delete) and the audit log. Every change is audited. */
+/** {@code /api/admin/…}: users (search, view, role, disable, delete), the audit log, and counts of what the platform holds. Every change is audited. */
 public final class AdminRoutes {
   public record UserChange(String role, Boolean disabled) {}
 
@@ -31,18 +38,44 @@ public final class AdminRoutes {
   public record AuditEntry(long id, OffsetDateTime at, UUID actor, String action, String targetType, String targetId,
                            String ip, String requestId) {}
 
+  /** Documents by status. */
+  public record DocumentCounts(long total, long indexed, long rejected, long duplicate, long failed) {}
+
+  /** What {@code /api/admin/stats} counts, each from the table that holds it. */
+  public record Stats(long users, long activeSessions, long conversations, long messages, DocumentCounts documents, long chunks,
+                      long ingestionJobs) {}
+
   private final DSLContext db;
   private final Accounts accounts;
+  private final Duration sessionIdle;
 
-  public AdminRoutes(DSLContext db, Accounts accounts) {
+  public AdminRoutes(DSLContext db, Accounts accounts, Duration sessionIdle) {
     this.db = db;
     this.accounts = accounts;
+    this.sessionIdle = sessionIdle;
+  }
+
+  /** Counts of the real tables; a session is active when neither its absolute nor its idle expiry has passed. */
+  public void stats(Context ctx) {
+    OffsetDateTime now = OffsetDateTime.now();
+    Map<String, Long> byStatus = db.select(DOCUMENTS.STATUS, DSL.count()).from(DOCUMENTS).groupBy(DOCUMENTS.STATUS)
+        .fetchMap(r -> r.value1(), r -> r.value2().longValue());
+    long documents = byStatus.values().stream().mapToLong(Long::longValue).sum();
+    ctx.json(new Stats(
+        db.fetchCount(USERS),
+        db.fetchCount(SESSIONS, SESSIONS.EXPIRES_AT.gt(now).and(SESSIONS.LAST_SEEN_AT.gt(now.minus(sessionIdle)))),
+        db.fetchCount(CONVERSATIONS),
+        db.fetchCount(CHAT_MESSAGES),
+        new DocumentCounts(documents, byStatus.getOrDefault("indexed", 0L), byStatus.getOrDefault("rejected", 0L),
+            byStatus.getOrDefault("duplicate", 0L), byStatus.getOrDefault("failed", 0L)),
+        db.fetchCount(CHUNKS),
+        db.fetchCount(INGESTION_JOBS)));
   }
 
   public void listUsers(Context ctx) {
     String query = ctx.queryParam("q");
-    int limit = boundedInt(ctx, "limit", 50, 1, 200);
-    int offset = boundedInt(ctx, "offset", 0, 0, 1_000_000);
+    int limit = Params.integer(ctx, "limit", 50, 1, 200);
+    int offset = Params.integer(ctx, "offset", 0, 0, 1_000_000);
     Condition matches = query == null || query.isBlank() ? DSL.trueCondition()
         : USERS.EMAIL.containsIgnoreCase(query.strip()).or(USERS.DISPLAY_NAME.containsIgnoreCase(query.strip()));
     List<AdminUserView> users = db.selectFrom(USERS).where(matches).orderBy(USERS.CREATED_AT, USERS.ID)
@@ -92,7 +125,7 @@ public final class AdminRoutes {
   }
 
   public void audit(Context ctx) {
-    int limit = boundedInt(ctx, "limit", 100, 1, 500);
+    int limit = Params.integer(ctx, "limit", 100, 1, 500);
     String before = ctx.queryParam("before");
     Condition older = before == null ? DSL.trueCondition() : AUDIT_LOG.ID.lt(Long.parseLong(requireDigits(before)));
     ctx.json(db.selectFrom(AUDIT_LOG).where(older).orderBy(AUDIT_LOG.ID.desc()).limit(limit).fetch(r -> new AuditEntry(
@@ -110,18 +143,6 @@ public final class AdminRoutes {
 
   private AdminUserView view(UsersRecord user) {
     return new AdminUserView(UserView.of(user), user.getDisabledAt(), db.fetchCount(SESSIONS, SESSIONS.USER_ID.eq(user.getId())));
-  }
-
-  private static int boundedInt(Context ctx, String name, int defaultValue, int min, int max) {
-    String raw = ctx.queryParam(name);
-    if (raw == null) return defaultValue;
-    try {
-      int value = Integer.parseInt(raw);
-      if (value < min || value > max) throw new NumberFormatException();
-      return value;
-    } catch (NumberFormatException e) {
-      throw new Accounts.InvalidInput(name + " must be a whole number between " + min + " and " + max);
-    }
   }
 
   private static String requireDigits(String value) {

@@ -16,6 +16,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,28 +75,32 @@ public final class IntelligenceChannel implements AutoCloseable {
     }
   }
 
-  private boolean awaitReady(Duration timeout) {
+  /**
+   * Makes sure the channel is connected, waiting at most {@code timeout}: true when it is. A channel
+   * in reconnect back-off tries again at once (intelligence may have just come back), and an
+   * attempt that is refused ends the wait, so a caller learns quickly that intelligence is down.
+   */
+  public boolean awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     ConnectivityState state = channel.getState(true);
-    while (state != ConnectivityState.READY && System.nanoTime() < deadline) {
-      if (state == ConnectivityState.TRANSIENT_FAILURE) return false;
-      Object changed = new Object();
-      synchronized (changed) {
-        channel.notifyWhenStateChanged(state, () -> {
-          synchronized (changed) {
-            changed.notifyAll();
-          }
-        });
-        try {
-          changed.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
+    if (state == ConnectivityState.TRANSIENT_FAILURE) channel.resetConnectBackoff();
+    boolean attempted = state != ConnectivityState.TRANSIENT_FAILURE;
+    while (state != ConnectivityState.READY) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return false;
+      if (state == ConnectivityState.TRANSIENT_FAILURE && attempted) return false;
+      if (state != ConnectivityState.TRANSIENT_FAILURE) attempted = true;
+      CountDownLatch changed = new CountDownLatch(1);
+      channel.notifyWhenStateChanged(state, changed::countDown);
+      try {
+        if (!changed.await(left, TimeUnit.NANOSECONDS)) return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
       }
-      state = channel.getState(false);
+      state = channel.getState(true);
     }
-    return state == ConnectivityState.READY;
+    return true;
   }
 
   @Override

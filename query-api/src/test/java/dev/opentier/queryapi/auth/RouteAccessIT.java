@@ -46,6 +46,30 @@ class RouteAccessIT {
     ROUTES.put("PATCH /api/admin/users/{id}", Access.ADMIN);
     ROUTES.put("DELETE /api/admin/users/{id}", Access.ADMIN);
     ROUTES.put("GET /api/admin/audit", Access.ADMIN);
+    ROUTES.put("GET /api/admin/stats", Access.ADMIN);
+    ROUTES.put("GET /metrics", Access.PUBLIC);
+    ROUTES.put("POST /api/conversations", Access.USER);
+    ROUTES.put("GET /api/conversations", Access.USER);
+    ROUTES.put("GET /api/conversations/{id}", Access.USER);
+    ROUTES.put("PATCH /api/conversations/{id}", Access.USER);
+    ROUTES.put("DELETE /api/conversations/{id}", Access.USER);
+    ROUTES.put("POST /api/conversations/{id}/messages", Access.USER);
+    ROUTES.put("POST /api/search", Access.USER);
+    ROUTES.put("POST /api/documents", Access.USER);
+    ROUTES.put("POST /api/documents/urls", Access.USER);
+    ROUTES.put("GET /api/documents", Access.USER);
+    ROUTES.put("GET /api/documents/{id}", Access.USER);
+    ROUTES.put("PATCH /api/documents/{id}", Access.USER);
+    ROUTES.put("DELETE /api/documents/{id}", Access.USER);
+    ROUTES.put("POST /api/documents/{id}/grants", Access.USER);
+    ROUTES.put("DELETE /api/documents/{id}/grants/{user}", Access.USER);
+    ROUTES.put("GET /api/ingestion/jobs", Access.USER);
+    ROUTES.put("GET /api/ingestion/jobs/{id}", Access.USER);
+    ROUTES.put("GET /api/ingestion/jobs/{id}/events", Access.USER);
+    ROUTES.put("GET /api/ops/overview", Access.ADMIN);
+    ROUTES.put("GET /api/ops/events", Access.ADMIN);
+    ROUTES.put("GET /api/ops/dlq", Access.ADMIN);
+    ROUTES.put("POST /api/ops/dlq/replay", Access.ADMIN);
   }
 
   private static TestGateway app;
@@ -101,7 +125,8 @@ class RouteAccessIT {
     for (var route : ROUTES.entrySet()) {
       if (route.getValue() == Access.PUBLIC) continue;
       String method = route.getKey().substring(0, route.getKey().indexOf(' '));
-      String path = route.getKey().substring(route.getKey().indexOf(' ') + 1).replace("{id}", UUID.randomUUID().toString());
+      String path = route.getKey().substring(route.getKey().indexOf(' ') + 1).replace("{id}", UUID.randomUUID().toString())
+          .replace("{user}", UUID.randomUUID().toString());
       for (var bad : badTokens.entrySet()) {
         HttpResponse<String> response = app.send(method, path, Map.of(), bad.getValue());
         assertThat(response.statusCode()).as("%s with %s credentials", route.getKey(), bad.getKey()).isEqualTo(401);

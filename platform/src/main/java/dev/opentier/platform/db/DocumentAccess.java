@@ -1,0 +1,25 @@
+package dev.opentier.platform.db;
+
+import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
+import static dev.opentier.platform.db.schema.Tables.DOCUMENT_GRANTS;
+
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.impl.DSL;
+
+/**
+ * Who may see a document, as one SQL condition on {@code documents}: it is public, the user owns
+ * it, or the user was granted it. Retrieval (intelligence) and the document list (query-api) both
+ * filter with it, so a passage is never retrievable where its document is not listable.
+ */
+public final class DocumentAccess {
+  private DocumentAccess() {}
+
+  /** Documents {@code userId} may see; with no user, only public ones. */
+  public static Condition visibleTo(UUID userId) {
+    Condition visible = DOCUMENTS.VISIBILITY.eq("public");
+    if (userId == null) return visible;
+    return visible.or(DOCUMENTS.OWNER_ID.eq(userId)).or(DSL.exists(DSL.selectOne().from(DOCUMENT_GRANTS)
+        .where(DOCUMENT_GRANTS.DOCUMENT_ID.eq(DOCUMENTS.ID)).and(DOCUMENT_GRANTS.USER_ID.eq(userId))));
+  }
+}

@@ -1,0 +1,128 @@
+package dev.opentier.queryapi.chat;
+
+import static dev.opentier.platform.db.schema.Tables.CONVERSATIONS;
+
+import dev.opentier.platform.db.schema.tables.records.ConversationsRecord;
+import dev.opentier.queryapi.edge.Params;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * The conversations table (query-api is its writer). A conversation belongs to one user; every
+ * lookup is by id and owner together, so another user's conversation is simply not found. The
+ * message count, preview and last activity are kept here as chats pass through the gateway.
+ */
+public final class Conversations {
+  static final int PREVIEW_CHARS = 160;
+  static final int MAX_TITLE_CHARS = 200;
+
+  /** A conversation as lists show it. */
+  public record View(UUID id, String title, int messageCount, String lastMessagePreview, OffsetDateTime createdAt,
+                     OffsetDateTime lastActivityAt) {
+    static View of(ConversationsRecord r) {
+      return new View(r.getId(), r.getTitle(), r.getMessageCount(), r.getLastMessagePreview(), r.getCreatedAt(), r.getLastActivityAt());
+    }
+  }
+
+  /** One page of a user's conversations, most recently active first. */
+  public record Page(List<View> conversations, String nextCursor) {}
+
+  private final DSLContext db;
+
+  public Conversations(DSLContext db) {
+    this.db = db;
+  }
+
+  public View create(UUID user, String title) {
+    return View.of(db.insertInto(CONVERSATIONS)
+        .set(CONVERSATIONS.USER_ID, user)
+        .set(CONVERSATIONS.TITLE, title)
+        .returning()
+        .fetchOne());
+  }
+
+  public Optional<ConversationsRecord> owned(UUID id, UUID user) {
+    return db.selectFrom(CONVERSATIONS).where(CONVERSATIONS.ID.eq(id)).and(CONVERSATIONS.USER_ID.eq(user)).fetchOptional();
+  }
+
+  public Page list(UUID user, int limit, Params.Cursor after) {
+    Condition position = after == null ? DSL.trueCondition()
+        : DSL.row(CONVERSATIONS.LAST_ACTIVITY_AT, CONVERSATIONS.ID).lt(after.time(), after.uuid());
+    List<ConversationsRecord> rows = db.selectFrom(CONVERSATIONS)
+        .where(CONVERSATIONS.USER_ID.eq(user)).and(position)
+        .orderBy(CONVERSATIONS.LAST_ACTIVITY_AT.desc(), CONVERSATIONS.ID.desc())
+        .limit(limit + 1)
+        .fetch();
+    String next = null;
+    if (rows.size() > limit) {
+      rows = rows.subList(0, limit);
+      ConversationsRecord last = rows.getLast();
+      next = Params.Cursor.of(last.getLastActivityAt(), last.getId()).encode();
+    }
+    return new Page(rows.stream().map(View::of).toList(), next);
+  }
+
+  public Optional<View> rename(UUID id, UUID user, String title) {
+    return db.update(CONVERSATIONS)
+        .set(CONVERSATIONS.TITLE, title)
+        .set(CONVERSATIONS.UPDATED_AT, OffsetDateTime.now())
+        .where(CONVERSATIONS.ID.eq(id)).and(CONVERSATIONS.USER_ID.eq(user))
+        .returning()
+        .fetchOptional()
+        .map(View::of);
+  }
+
+  public boolean delete(UUID id, UUID user) {
+    return db.deleteFrom(CONVERSATIONS).where(CONVERSATIONS.ID.eq(id)).and(CONVERSATIONS.USER_ID.eq(user)).execute() == 1;
+  }
+
+  /** A question was accepted: intelligence has stored it and will store an answer (complete, partial or failed). */
+  void asked(UUID id, String question) {
+    db.update(CONVERSATIONS)
+        .set(CONVERSATIONS.MESSAGE_COUNT, CONVERSATIONS.MESSAGE_COUNT.plus(2))
+        .set(CONVERSATIONS.LAST_MESSAGE_PREVIEW, preview(question))
+        .set(CONVERSATIONS.LAST_ACTIVITY_AT, OffsetDateTime.now())
+        .where(CONVERSATIONS.ID.eq(id))
+        .execute();
+  }
+
+  /** The answer ended; its start is the preview (nothing changes when no text came). */
+  void answered(UUID id, CharSequence answer) {
+    if (answer.isEmpty()) return;
+    db.update(CONVERSATIONS)
+        .set(CONVERSATIONS.LAST_MESSAGE_PREVIEW, preview(answer))
+        .set(CONVERSATIONS.LAST_ACTIVITY_AT, OffsetDateTime.now())
+        .where(CONVERSATIONS.ID.eq(id))
+        .execute();
+  }
+
+  /** Sets a generated title unless the conversation got one meanwhile. */
+  void titled(UUID id, String title) {
+    db.update(CONVERSATIONS).set(CONVERSATIONS.TITLE, title).set(CONVERSATIONS.UPDATED_AT, OffsetDateTime.now())
+        .where(CONVERSATIONS.ID.eq(id)).and(CONVERSATIONS.TITLE.isNull())
+        .execute();
+  }
+
+  /** A title as given: stripped, 1 to 200 characters; null stays null (untitled). */
+  static String validTitle(String title, boolean required) {
+    if (title == null) {
+      if (required) throw Params.invalid("title", "is required");
+      return null;
+    }
+    String stripped = title.strip();
+    if (stripped.isEmpty() || stripped.length() > MAX_TITLE_CHARS) {
+      throw Params.invalid("title", "must be 1 to " + MAX_TITLE_CHARS + " characters");
+    }
+    return stripped;
+  }
+
+  static String preview(CharSequence text) {
+    String flat = text.toString().replaceAll("\\s+", " ").strip();
+    return flat.length() <= PREVIEW_CHARS ? flat : flat.substring(0, PREVIEW_CHARS - 1) + "…";
+  }
+}

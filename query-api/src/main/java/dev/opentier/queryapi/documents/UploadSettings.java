@@ -1,0 +1,40 @@
+package dev.opentier.queryapi.documents;
+
+import dev.opentier.ingest.source.CrawlOptions;
+import dev.opentier.platform.config.Settings;
+
+/**
+ * Limits on what users pour in over HTTP: upload sizes and counts, and how far a crawl they start
+ * may go. The per-file limit stays under the documents topic's record size (32 MiB).
+ */
+public record UploadSettings(long maxFileBytes, long maxRequestBytes, int maxFiles, int maxUrls, int maxCrawlPages, int maxCrawlDepth,
+                             boolean crawlAllowPrivate, boolean crawlAllowLoopback) {
+  public static final String MAX_FILE_MB = "OPENTIER_UPLOAD_MAX_FILE_MB";
+  public static final String MAX_REQUEST_MB = "OPENTIER_UPLOAD_MAX_REQUEST_MB";
+  public static final String MAX_FILES = "OPENTIER_UPLOAD_MAX_FILES";
+  public static final String MAX_CRAWL_PAGES = "OPENTIER_CRAWL_MAX_PAGES";
+  public static final String CRAWL_ALLOW_PRIVATE = "OPENTIER_CRAWL_ALLOW_PRIVATE";
+  public static final String CRAWL_ALLOW_LOOPBACK = "OPENTIER_CRAWL_ALLOW_LOOPBACK";
+  private static final long MIB = 1024 * 1024;
+
+  public static UploadSettings from(Settings settings) {
+    return new UploadSettings(
+        settings.integer(MAX_FILE_MB, 25, 1, 30) * MIB,
+        settings.integer(MAX_REQUEST_MB, 200, 1, 10_000) * MIB,
+        settings.integer(MAX_FILES, 1_000, 1, 100_000),
+        20,
+        settings.integer(MAX_CRAWL_PAGES, 1_000, 1, 100_000),
+        10,
+        settings.flag(CRAWL_ALLOW_PRIVATE, false),
+        settings.flag(CRAWL_ALLOW_LOOPBACK, false));
+  }
+
+  /** A user's crawl: their depth and page limits within these bounds, the address guard as configured. */
+  CrawlOptions crawl(Integer maxDepth, Integer maxPages, Boolean sameHostOnly) {
+    CrawlOptions options = CrawlOptions.defaults().withAllowPrivateAddresses(crawlAllowPrivate).withAllowLoopback(crawlAllowLoopback);
+    if (maxDepth != null) options = options.withMaxDepth(Math.min(maxDepth, maxCrawlDepth));
+    options = options.withMaxPages(Math.min(maxPages == null ? options.maxPages() : maxPages, maxCrawlPages));
+    if (sameHostOnly != null) options = options.withSameHostOnly(sameHostOnly);
+    return options;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.opentier.queryapi.ops;
+
+import dev.opentier.platform.config.SettingException;
+import dev.opentier.platform.config.Settings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Where the operations view looks: the curation-streams instances' metrics endpoints, their Kafka
+ * Streams application id (the consumer group whose lag is shown), and how often it samples.
+ */
+public record OpsSettings(List<URI> pipelineMetrics, String streamsApplicationId, Duration sampleInterval) {
+  public static final String PIPELINE_METRICS = "OPENTIER_PIPELINE_METRICS_URLS";
+  /** The same setting curation-streams reads: its consumer group is named after it. */
+  public static final String STREAMS_APPLICATION_ID = "OPENTIER_STREAMS_APPLICATION_ID";
+  /** The same setting curation-streams reads: the port of its health and metrics endpoint. */
+  public static final String STREAMS_PORT = "OPENTIER_STREAMS_PORT";
+  public static final String SAMPLE_SECONDS = "OPENTIER_OPS_SAMPLE_SECONDS";
+
+  public static OpsSettings from(Settings settings) {
+    String local = "http://127.0.0.1:" + settings.port(STREAMS_PORT, 8081) + "/metrics";
+    List<URI> urls = Arrays.stream(settings.string(PIPELINE_METRICS, local).split(","))
+        .map(String::strip).filter(u -> !u.isEmpty())
+        .map(u -> {
+          URI uri = URI.create(u);
+          if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            throw new SettingException(PIPELINE_METRICS, "must be http(s) URLs separated by commas, got '" + u + "'");
+          }
+          return uri;
+        })
+        .toList();
+    return new OpsSettings(urls, settings.string(STREAMS_APPLICATION_ID, "opentier-curation"), settings.seconds(SAMPLE_SECONDS, 2, 1, 60));
+  }
+}
