@@ -19,26 +19,28 @@ import java.util.concurrent.Executors;
  * received. Behaviours: answer, fail with a status, drop the connection mid-stream, or stream
  * slowly until the client goes away.
  */
-final class FakeOpenAi implements AutoCloseable {
-  enum Behaviour { ANSWER, STATUS, DROP, SLOW }
+public final class FakeOpenAi implements AutoCloseable {
+  public enum Behaviour { ANSWER, STATUS, DROP, SLOW }
 
   private final HttpServer server;
-  final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+  public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
-  volatile Behaviour behaviour = Behaviour.ANSWER;
+  public volatile Behaviour behaviour = Behaviour.ANSWER;
   volatile int status = 500;
   volatile List<String> tokens = List.of("Bees ", "dance ", "[1]", ".");
-  volatile CountDownLatch slowStarted = new CountDownLatch(1);
-  volatile CountDownLatch slowClientGone = new CountDownLatch(1);
+  public volatile CountDownLatch slowStarted = new CountDownLatch(1);
+  public volatile CountDownLatch slowClientGone = new CountDownLatch(1);
+  /** How long a slow answer waits before its first token (a model that thinks first). */
+  public volatile long slowFirstTokenDelayMs = 0;
 
-  FakeOpenAi() throws IOException {
+  public FakeOpenAi() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/v1/chat/completions", this::handle);
     server.setExecutor(Executors.newCachedThreadPool());
     server.start();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
@@ -59,6 +61,7 @@ final class FakeOpenAi implements AutoCloseable {
     try {
       if (behaviour == Behaviour.SLOW) {
         slowStarted.countDown();
+        if (slowFirstTokenDelayMs > 0) Thread.sleep(slowFirstTokenDelayMs); // a model thinking before it answers
         for (int i = 0; i < 600; i++) {
           send(out, chunk("word" + i + " "));
           Thread.sleep(50); // a slow model: the test cancels meanwhile

@@ -14,11 +14,11 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 
 /** Small real documents made on the spot: PDF with PDFBox, DOCX with Apache POI. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
   /** A PDF with one page per text, and a title in its document information. */
-  static byte[] pdf(String title, String... pages) throws IOException {
+  public static byte[] pdf(String title, String... pages) throws IOException {
     try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
       document.getDocumentInformation().setTitle(title);
       PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
@@ -41,7 +41,7 @@ final class Fixtures {
     }
   }
 
-  static byte[] docx(String title, String... paragraphs) throws IOException {
+  public static byte[] docx(String title, String... paragraphs) throws IOException {
     try (XWPFDocument document = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
       document.getProperties().getCoreProperties().setTitle(title);
       for (String text : paragraphs) document.createParagraph().createRun().setText(text);
@@ -65,7 +65,7 @@ final class Fixtures {
    * third sentence: varied enough to pass the quality rules, and different for every topic (so two
    * generated texts are never near duplicates).
    */
-  static String prose(String topic, int words) {
+  public static String prose(String topic, int words) {
     java.util.Random random = new java.util.Random(topic.hashCode());
     StringBuilder text = new StringBuilder();
     int count = 0;
@@ -86,12 +86,12 @@ final class Fixtures {
     return words[random.nextInt(words.length)];
   }
 
-  static Path write(Path file, byte[] content) throws IOException {
+  public static Path write(Path file, byte[] content) throws IOException {
     Files.createDirectories(file.getParent());
     return Files.write(file, content);
   }
 
-  static Path write(Path file, String content) throws IOException {
+  public static Path write(Path file, String content) throws IOException {
     return write(file, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 

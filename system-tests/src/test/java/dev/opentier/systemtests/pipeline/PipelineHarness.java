@@ -26,15 +26,15 @@ import java.util.UUID;
  * The real pipeline for a test class: a scratch database, OpenTier's topics under a prefix of their
  * own on the test broker, curation-streams running in this JVM, and the ingest library.
  */
-final class PipelineHarness implements AutoCloseable {
-  final ScratchDatabase scratch;
-  final Database database;
-  final KafkaSettings kafka;
-  final Map<String, String> env = new HashMap<>();
-  final Ingestion ingestion;
+public final class PipelineHarness implements AutoCloseable {
+  public final ScratchDatabase scratch;
+  public final Database database;
+  public final KafkaSettings kafka;
+  public final Map<String, String> env = new HashMap<>();
+  public final Ingestion ingestion;
   private CurationStreams pipeline;
 
-  PipelineHarness(Map<String, String> extraSettings) throws Exception {
+  public PipelineHarness(Map<String, String> extraSettings) throws Exception {
     scratch = ScratchDatabase.create();
     database = scratch.connect();
     new Migrations(database.dataSource()).apply();
@@ -56,12 +56,12 @@ final class PipelineHarness implements AutoCloseable {
     ingestion = new Ingestion(database.dsl(), kafka);
   }
 
-  PipelineHarness startPipeline() throws IOException {
+  public PipelineHarness startPipeline() throws IOException {
     pipeline = CurationStreams.start(Settings.of(env));
     return this;
   }
 
-  void stopPipeline() {
+  public void stopPipeline() {
     if (pipeline != null) pipeline.close();
     pipeline = null;
   }
@@ -76,7 +76,7 @@ final class PipelineHarness implements AutoCloseable {
     return await(job);
   }
 
-  JobProgress await(UUID job) throws InterruptedException {
+  public JobProgress await(UUID job) throws InterruptedException {
     JobProgress progress = ingestion.await(job, Duration.ofMinutes(5), p -> {});
     if (!progress.finished()) throw new AssertionError("the pipeline did not conclude job " + job + " in 5 minutes: " + progress);
     return progress;

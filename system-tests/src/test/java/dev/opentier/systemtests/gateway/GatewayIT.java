@@ -1,0 +1,328 @@
+package dev.opentier.systemtests.gateway;
+
+import static dev.opentier.platform.db.schema.Tables.CHAT_MESSAGES;
+import static dev.opentier.platform.db.schema.Tables.CHUNKS;
+import static dev.opentier.platform.db.schema.Tables.CONVERSATIONS;
+import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
+import static dev.opentier.platform.db.schema.Tables.USERS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opentier.intelligence.IntelligenceServer;
+import dev.opentier.platform.config.Settings;
+import dev.opentier.queryapi.QueryApi;
+import dev.opentier.systemtests.FreePort;
+import dev.opentier.systemtests.pipeline.Fixtures;
+import dev.opentier.systemtests.pipeline.PipelineHarness;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The product API end to end: the real gateway, the real intelligence service (extractive answers)
+ * and the real pipeline (curation-streams on the test broker) over one scratch database. Uploads
+ * go through the API; the later tests use what the first one indexed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GatewayIT {
+  private static final String ADMIN = "ops@example.org";
+  private static final String PASSWORD = "a long enough password";
+  private static final String TOPIC = "lighthouse";
+
+  private PipelineHarness pipeline;
+  private IntelligenceServer intelligence;
+  private QueryApi gateway;
+  private Api api;
+  private String alice;
+  private String bob;
+  private String admin;
+  private final Set<String> aliceDocuments = new HashSet<>();
+
+  @BeforeAll
+  void startThePlatform() throws Exception {
+    pipeline = new PipelineHarness(Map.of()).startPipeline();
+    Map<String, String> env = new HashMap<>(pipeline.env);
+    int intelligencePort = FreePort.find();
+    env.put("OPENTIER_INTELLIGENCE_PORT", Integer.toString(intelligencePort));
+    env.put("OPENTIER_INTELLIGENCE_TARGET", "127.0.0.1:" + intelligencePort);
+    env.put("OPENTIER_HTTP_PORT", Integer.toString(FreePort.find()));
+    env.put("OPENTIER_ADMIN_EMAIL", ADMIN);
+    env.put("OPENTIER_ADMIN_PASSWORD", PASSWORD);
+    env.put("OPENTIER_RATE_AUTH_PER_MINUTE", "1000");
+    env.put("OPENTIER_OPS_SAMPLE_SECONDS", "1");
+    env.put("OPENTIER_LLM_PROVIDER", "extractive");
+    intelligence = IntelligenceServer.start(Settings.of(env));
+    gateway = QueryApi.start(Settings.of(env));
+    api = new Api("http://127.0.0.1:" + gateway.port());
+    alice = api.signIn("alice@example.org", PASSWORD);
+    bob = api.signIn("bob@example.org", PASSWORD);
+    admin = api.signIn(ADMIN, PASSWORD);
+  }
+
+  @AfterAll
+  void stopThePlatform() throws Exception {
+    if (gateway != null) gateway.close();
+    if (intelligence != null) intelligence.close();
+    if (pipeline != null) pipeline.close();
+  }
+
+  @Test
+  @Order(1)
+  void anUploadedFolderStreamsItsJobToTheEndAndBecomesSearchable() throws Exception {
+    // Operators watch while it runs: sample the overview throughout the ingestion
+    assertThat(api.send("GET", "/api/ops/overview", null, admin).statusCode()).isEqualTo(200);
+    DoubleAdder peakRate = new DoubleAdder();
+    AtomicBoolean watching = new AtomicBoolean(true);
+    Thread watcher = Thread.ofVirtual().start(() -> {
+      while (watching.get()) {
+        try {
+          JsonNode overview = Api.json(api.send("GET", "/api/ops/overview", null, admin));
+          double rate = 0;
+          for (JsonNode stage : overview.get("stages")) rate += stage.get("documents_per_second").asDouble();
+          if (rate > peakRate.sum()) peakRate.add(rate - peakRate.sum());
+          Thread.sleep(300); // sampling cadence of this observer, not synchronisation
+        } catch (Exception e) {
+          return;
+        }
+      }
+    });
+
+    List<Api.Upload> files = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      files.add(new Api.Upload("notes/" + TOPIC + "-" + i + ".md", "text/markdown",
+          ("# The " + TOPIC + " report " + i + "\n\n" + Fixtures.prose(TOPIC + " keeper " + i, 220)).getBytes(StandardCharsets.UTF_8)));
+    }
+    files.add(new Api.Upload("notes/keeper.pdf", "application/pdf",
+        Fixtures.pdf("Keeper's log", Fixtures.prose(TOPIC + " lamp oil", 150), Fixtures.prose(TOPIC + " storm", 150))));
+    files.add(new Api.Upload("notes/broken.pdf", "application/pdf", "%PDF-1.7\n1 0 obj << /Type /Catalog >> truncated".getBytes(StandardCharsets.UTF_8)));
+    byte[] binary = new byte[4096];
+    new java.util.Random(7).nextBytes(binary);
+    files.add(new Api.Upload("notes/program.bin", "application/octet-stream", binary));
+
+    HttpResponse<String> submitted = api.upload(alice, files, "private");
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+    String job = Api.json(submitted).get("job_id").asText();
+
+    HttpResponse<Stream<String>> events = api.stream("GET", "/api/ingestion/jobs/" + job + "/events", null, alice);
+    assertThat(events.statusCode()).isEqualTo(200);
+    assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+    List<Api.Event> progress;
+    try (Stream<String> lines = events.body()) {
+      progress = Api.readUntil(lines, "done");
+    }
+    watching.set(false);
+    watcher.join();
+
+    assertThat(progress).isNotEmpty();
+    assertThat(progress.getFirst().name()).isEqualTo("progress");
+    Api.Event done = progress.getLast();
+    assertThat(done.name()).isEqualTo("done");
+    assertThat(progress.stream().map(Api.Event::id).toList()).isSorted();
+    JsonNode outcomes = done.data().get("job").get("outcomes");
+    assertThat(outcomes.get("indexed").asInt()).isEqualTo(11);
+    assertThat(outcomes.get("rejected").asInt() + outcomes.get("failed").asInt()).isEqualTo(2);
+    assertThat(done.data().get("job").get("finished").asBoolean()).isTrue();
+    assertThat(done.data().get("stages").get("received").asInt()).isEqualTo(13);
+    // the corrupt and the unsupported file are in the job with their reasons
+    List<String> reasons = new ArrayList<>();
+    done.data().get("problems").forEach(p -> reasons.add(p.get("reason").asText()));
+    assertThat(done.data().get("problems")).hasSize(2);
+    assertThat(reasons).allSatisfy(reason -> assertThat(reason).isNotBlank());
+
+    // The throughput rose during the ingestion, and the lag is back to zero after it
+    assertThat(peakRate.sum()).isGreaterThan(0);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      JsonNode overview = Api.json(api.send("GET", "/api/ops/overview", null, admin));
+      assertThat(overview.get("lag_error").isNull()).as(overview.toString()).isTrue();
+      assertThat(overview.get("lag").get("total").asLong()).as(overview.get("lag").toString()).isZero();
+    });
+    JsonNode overview = Api.json(api.send("GET", "/api/ops/overview", null, admin));
+    assertThat(overview.get("embedding").get("device").asText()).isEqualTo("cpu");
+    assertThat(overview.get("components").get("database").asText()).isEqualTo("up");
+    assertThat(overview.get("components").get("intelligence").asText()).isEqualTo("up");
+
+    // Alice's documents are searchable by her, not by Bob
+    JsonNode mine = Api.json(api.send("GET", "/api/documents?status=indexed&limit=200", null, alice));
+    mine.get("documents").forEach(d -> aliceDocuments.add(d.get("id").asText()));
+    assertThat(aliceDocuments).hasSize(11);
+    JsonNode found = Api.json(api.send("POST", "/api/search", Map.of("query", TOPIC + " keeper lamp oil", "top_k", 5), alice));
+    assertThat(found.get("passages")).isNotEmpty();
+    found.get("passages").forEach(p -> assertThat(aliceDocuments).contains(p.get("document_id").asText()));
+    JsonNode forBob = Api.json(api.send("POST", "/api/search", Map.of("query", TOPIC + " keeper lamp oil", "top_k", 5), bob));
+    assertThat(forBob.get("passages")).isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void chatStreamsItsEventsInOrderAndTheStoredAnswerIsWhatWasStreamed() throws Exception {
+    String conversation = Api.json(api.send("POST", "/api/conversations", Map.of(), alice)).get("id").asText();
+
+    HttpResponse<Stream<String>> response = api.stream("POST", "/api/conversations/" + conversation + "/messages",
+        Map.of("message", "What did the " + TOPIC + " keeper do?"), alice);
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<Api.Event> events;
+    try (Stream<String> lines = response.body()) {
+      events = Api.readUntil(lines, "done", "error");
+    }
+    List<String> names = events.stream().map(Api.Event::name).toList();
+    assertThat(names.getFirst()).isEqualTo("start");
+    assertThat(names.getLast()).isEqualTo("done");
+    assertThat(names).contains("token", "source").doesNotContain("error");
+    // start, then tokens, then sources, then done: never out of that order
+    assertThat(names.lastIndexOf("token")).isLessThan(names.indexOf("source"));
+    assertThat(events.stream().map(Api.Event::id).toList()).isSorted().doesNotHaveDuplicates();
+
+    StringBuilder streamed = new StringBuilder();
+    events.stream().filter(e -> e.name().equals("token")).forEach(e -> streamed.append(e.data().get("text").asText()));
+    String messageId = events.getFirst().data().get("message_id").asText();
+    JsonNode done = events.getLast().data();
+    assertThat(done.get("extractive").asBoolean()).isTrue();
+
+    // every source is a passage the answer cites, from a document Alice may see
+    for (Api.Event source : events.stream().filter(e -> e.name().equals("source")).toList()) {
+      assertThat(streamed.toString()).contains("[" + source.data().get("index").asInt() + "]");
+      String document = source.data().get("passage").get("document_id").asText();
+      assertThat(aliceDocuments).contains(document);
+      assertThat(api.send("GET", "/api/documents/" + document, null, alice).statusCode()).isEqualTo(200);
+    }
+
+    JsonNode stored = Api.json(api.send("GET", "/api/conversations/" + conversation, null, alice));
+    JsonNode answer = stored.get("messages").get(1);
+    assertThat(answer.get("id").asText()).isEqualTo(messageId);
+    assertThat(answer.get("role").asText()).isEqualTo("assistant");
+    assertThat(answer.get("content").asText()).isEqualTo(streamed.toString());
+    assertThat(answer.get("partial").asBoolean()).isFalse();
+    assertThat(answer.get("sources")).hasSize((int) names.stream().filter("source"::equals).count());
+
+    // The first message named the conversation; the list shows it with its count and preview
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(Api.json(api.send("GET", "/api/conversations", null, alice)).get("conversations").get(0).get("title").isNull()).isFalse());
+    JsonNode listed = Api.json(api.send("GET", "/api/conversations", null, alice)).get("conversations").get(0);
+    assertThat(listed.get("id").asText()).isEqualTo(conversation);
+    assertThat(listed.get("message_count").asInt()).isEqualTo(2);
+    assertThat(listed.get("last_message_preview").asText()).isNotBlank();
+
+    // Without the event-stream header the answer comes whole, as JSON
+    HttpResponse<String> whole = api.send("POST", "/api/conversations/" + conversation + "/messages",
+        Map.of("message", "Tell me about the storm at the " + TOPIC, "top_k", 3), alice);
+    assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+    assertThat(whole.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    JsonNode json = Api.json(whole);
+    assertThat(json.get("content").asText()).startsWith("Extractive answer");
+    assertThat(json.get("message_id").asText()).isNotBlank();
+    assertThat(Api.json(api.send("GET", "/api/conversations/" + conversation, null, alice)).get("messages")).hasSize(4);
+
+    // Bad settings are refused before anything is stored
+    HttpResponse<String> bad = api.send("POST", "/api/conversations/" + conversation + "/messages",
+        Map.of("message", "hello", "temperature", 5), alice);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(Api.json(bad).get("error").asText()).isEqualTo("invalid_input");
+    HttpResponse<String> empty = api.send("POST", "/api/conversations/" + conversation + "/messages", Map.of("message", "  "), alice);
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(Api.json(api.send("GET", "/api/conversations/" + conversation, null, alice)).get("messages")).hasSize(4);
+  }
+
+  @Test
+  @Order(3)
+  void anotherUsersConversationDoesNotExistForAnyVerb() throws Exception {
+    String conversation = Api.json(api.send("POST", "/api/conversations", Map.of("title", "Alice's own"), alice)).get("id").asText();
+    String path = "/api/conversations/" + conversation;
+    assertThat(api.send("GET", path, null, bob).statusCode()).isEqualTo(404);
+    assertThat(api.send("PATCH", path, Map.of("title", "mine now"), bob).statusCode()).isEqualTo(404);
+    assertThat(api.send("DELETE", path, null, bob).statusCode()).isEqualTo(404);
+    assertThat(api.send("POST", path + "/messages", Map.of("message", "hello"), bob).statusCode()).isEqualTo(404);
+    HttpResponse<Stream<String>> stream = api.stream("POST", path + "/messages", Map.of("message", "hello"), bob);
+    assertThat(stream.statusCode()).isEqualTo(404);
+    stream.body().close();
+    assertThat(api.send("GET", "/api/conversations/not-a-uuid", null, bob).statusCode()).isEqualTo(404);
+    assertThat(Api.json(api.send("GET", "/api/conversations", null, bob)).get("conversations")).isEmpty();
+    // untouched for its owner
+    JsonNode own = Api.json(api.send("GET", path, null, alice));
+    assertThat(own.get("title").asText()).isEqualTo("Alice's own");
+    assertThat(own.get("messages")).isEmpty();
+    assertThat(api.send("DELETE", path, null, alice).statusCode()).isEqualTo(204);
+    assertThat(api.send("GET", path, null, alice).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(4)
+  void documentsAreListedForWhoMaySeeThemAndSharedByTheirOwner() throws Exception {
+    String document = aliceDocuments.iterator().next();
+    assertThat(api.send("GET", "/api/documents/" + document, null, bob).statusCode()).isEqualTo(404);
+    JsonNode detail = Api.json(api.send("GET", "/api/documents/" + document + "?chunk_limit=5", null, alice));
+    assertThat(detail.get("can_manage").asBoolean()).isTrue();
+    assertThat(detail.get("chunks")).isNotEmpty();
+    assertThat(detail.get("document").get("language").asText()).isEqualTo("en");
+    assertThat(detail.get("curation").isObject()).isTrue();
+    assertThat(detail.get("curation").size()).isPositive();
+
+    HttpResponse<String> shared = api.send("POST", "/api/documents/" + document + "/grants", Map.of("email", "bob@example.org"), alice);
+    assertThat(shared.statusCode()).as(shared.body()).isEqualTo(201);
+    JsonNode bobsView = Api.json(api.send("GET", "/api/documents/" + document, null, bob));
+    assertThat(bobsView.get("can_manage").asBoolean()).isFalse();
+    assertThat(Api.json(api.send("GET", "/api/documents", null, bob)).get("documents")).hasSize(1);
+    assertThat(api.send("PATCH", "/api/documents/" + document, Map.of("visibility", "public"), bob).statusCode()).isEqualTo(403);
+    assertThat(api.send("DELETE", "/api/documents/" + document, null, bob).statusCode()).isEqualTo(403);
+
+    // cursor pages cover every document exactly once
+    Set<String> paged = new HashSet<>();
+    String cursor = null;
+    do {
+      JsonNode page = Api.json(api.send("GET", "/api/documents?limit=4&sort=title" + (cursor == null ? "" : "&cursor=" + cursor), null, alice));
+      page.get("documents").forEach(d -> assertThat(paged.add(d.get("id").asText())).isTrue());
+      cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+    } while (cursor != null);
+    assertThat(paged).hasSize(13);
+
+    assertThat(detail.get("document").get("owner_id").asText()).isNotBlank();
+    JsonNode grants = Api.json(api.send("GET", "/api/documents/" + document, null, alice)).get("grants");
+    assertThat(grants).hasSize(1);
+    String grantee = grants.get(0).get("user_id").asText();
+    assertThat(api.send("DELETE", "/api/documents/" + document + "/grants/" + grantee, null, alice).statusCode()).isEqualTo(204);
+    assertThat(api.send("GET", "/api/documents/" + document, null, bob).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(5)
+  void adminStatisticsCountTheRealTables() throws Exception {
+    assertThat(api.send("GET", "/api/admin/stats", null, alice).statusCode()).isEqualTo(403);
+    JsonNode stats = Api.json(api.send("GET", "/api/admin/stats", null, admin));
+    var db = pipeline.database.dsl();
+    assertThat(stats.get("users").asLong()).isEqualTo(db.fetchCount(USERS)).isEqualTo(3);
+    assertThat(stats.get("conversations").asLong()).isEqualTo(db.fetchCount(CONVERSATIONS)).isPositive();
+    assertThat(stats.get("messages").asLong()).isEqualTo(db.fetchCount(CHAT_MESSAGES)).isEqualTo(4);
+    assertThat(stats.get("documents").get("total").asLong()).isEqualTo(db.fetchCount(DOCUMENTS)).isEqualTo(13);
+    assertThat(stats.get("documents").get("indexed").asLong()).isEqualTo(11);
+    assertThat(stats.get("chunks").asLong()).isEqualTo(db.fetchCount(CHUNKS)).isPositive();
+    assertThat(stats.get("active_sessions").asLong()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  @Order(6)
+  void metricsCountRequestsByRouteTemplate() throws Exception {
+    HttpResponse<String> metrics = api.send("GET", "/metrics", null, null);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("opentier_http_requests_seconds_count{method=\"POST\",route=\"/api/conversations/{id}/messages\",status=\"200\"}")
+        .contains("opentier_sse_events_total{event=\"token\"}")
+        .contains("opentier_chat_first_token_seconds");
+  }
+}
