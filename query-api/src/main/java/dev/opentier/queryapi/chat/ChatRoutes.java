@@ -164,7 +164,6 @@ public final class ChatRoutes {
       throw new ApiException(HttpStatus.BAD_GATEWAY, "intelligence_error", "intelligence answered out of order");
     }
     var started = event.event().getStarted();
-    conversations.asked(conversation.getId(), request.getMessage());
     Turn turn = new Turn(new Started(UUID.fromString(started.getMessageId()), UUID.fromString(started.getUserMessageId()),
         conversation.getId()), received, title(conversation, user, request.getMessage()));
     try {
@@ -174,7 +173,9 @@ public final class ChatRoutes {
         collect(ctx, call, turn);
       }
     } finally {
-      conversations.answered(conversation.getId(), turn.answer);
+      // Counted once the exchange ends (intelligence stores both messages whatever happens), so no
+      // write sits between the question and its first token.
+      conversations.exchanged(conversation.getId(), request.getMessage(), turn.answer);
     }
   }
 

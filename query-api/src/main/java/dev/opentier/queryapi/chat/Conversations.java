@@ -58,13 +58,8 @@ public final class Conversations {
         .orderBy(CONVERSATIONS.LAST_ACTIVITY_AT.desc(), CONVERSATIONS.ID.desc())
         .limit(limit + 1)
         .fetch();
-    String next = null;
-    if (rows.size() > limit) {
-      rows = rows.subList(0, limit);
-      ConversationsRecord last = rows.getLast();
-      next = Params.Cursor.of(last.getLastActivityAt(), last.getId()).encode();
-    }
-    return new Page(rows.stream().map(View::of).toList(), next);
+    Params.Page<ConversationsRecord> page = Params.page(rows, limit, last -> Params.Cursor.of(last.getLastActivityAt(), last.getId()));
+    return new Page(page.rows().stream().map(View::of).toList(), page.nextCursor());
   }
 
   public Optional<View> rename(UUID id, UUID user, String title) {
@@ -81,21 +76,11 @@ public final class Conversations {
     return db.deleteFrom(CONVERSATIONS).where(CONVERSATIONS.ID.eq(id)).and(CONVERSATIONS.USER_ID.eq(user)).execute() == 1;
   }
 
-  /** A question was accepted: intelligence has stored it and will store an answer (complete, partial or failed). */
-  void asked(UUID id, String question) {
+  /** A question and its answer (complete, partial or failed: intelligence stored both); the preview is the answer's start, or the question. */
+  void exchanged(UUID id, String question, CharSequence answer) {
     db.update(CONVERSATIONS)
         .set(CONVERSATIONS.MESSAGE_COUNT, CONVERSATIONS.MESSAGE_COUNT.plus(2))
-        .set(CONVERSATIONS.LAST_MESSAGE_PREVIEW, preview(question))
-        .set(CONVERSATIONS.LAST_ACTIVITY_AT, OffsetDateTime.now())
-        .where(CONVERSATIONS.ID.eq(id))
-        .execute();
-  }
-
-  /** The answer ended; its start is the preview (nothing changes when no text came). */
-  void answered(UUID id, CharSequence answer) {
-    if (answer.isEmpty()) return;
-    db.update(CONVERSATIONS)
-        .set(CONVERSATIONS.LAST_MESSAGE_PREVIEW, preview(answer))
+        .set(CONVERSATIONS.LAST_MESSAGE_PREVIEW, preview(answer.isEmpty() ? question : answer))
         .set(CONVERSATIONS.LAST_ACTIVITY_AT, OffsetDateTime.now())
         .where(CONVERSATIONS.ID.eq(id))
         .execute();

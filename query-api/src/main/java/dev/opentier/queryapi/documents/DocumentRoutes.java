@@ -200,17 +200,12 @@ public final class DocumentRoutes {
       }
     }
     List<DocumentsRecord> rows = db.selectFrom(DOCUMENTS).where(where).orderBy(order).limit(limit + 1).fetch();
-    String next = null;
-    if (rows.size() > limit) {
-      rows = rows.subList(0, limit);
-      DocumentsRecord last = rows.getLast();
-      next = switch (sort) {
-        case "title" -> new Params.Cursor(last.getTitle() == null ? "" : last.getTitle(), last.getId()).encode();
-        case "created" -> Params.Cursor.of(last.getCreatedAt(), last.getId()).encode();
-        default -> Params.Cursor.of(last.getUpdatedAt(), last.getId()).encode();
-      };
-    }
-    ctx.json(new Page(rows.stream().map(DocumentView::of).toList(), next));
+    Params.Page<DocumentsRecord> page = Params.page(rows, limit, last -> switch (sort) {
+      case "title" -> new Params.Cursor(last.getTitle() == null ? "" : last.getTitle(), last.getId());
+      case "created" -> Params.Cursor.of(last.getCreatedAt(), last.getId());
+      default -> Params.Cursor.of(last.getUpdatedAt(), last.getId());
+    });
+    ctx.json(new Page(page.rows().stream().map(DocumentView::of).toList(), page.nextCursor()));
   }
 
   /** {@code GET /api/documents/{id}}: metadata, curation record, grants (for its managers) and a page of chunks. */

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Reading query and path parameters strictly: a bad value is a 400 that names it, never a 500. */
 public final class Params {
@@ -40,6 +42,16 @@ public final class Params {
         throw invalid("cursor", "is not a cursor this list gave out");
       }
     }
+  }
+
+  /** A page of rows fetched with {@code limit + 1}: the first {@code limit}, and the cursor after them when there were more. */
+  public record Page<R>(List<R> rows, String nextCursor) {}
+
+  /** Cuts rows fetched with {@code limit + 1} to a page; {@code cursorOf} positions the page's last row. */
+  public static <R> Page<R> page(List<R> fetched, int limit, Function<R, Cursor> cursorOf) {
+    if (fetched.size() <= limit) return new Page<>(fetched, null);
+    List<R> rows = fetched.subList(0, limit);
+    return new Page<>(rows, cursorOf.apply(rows.getLast()).encode());
   }
 
   public static int integer(Context ctx, String name, int defaultValue, int min, int max) {

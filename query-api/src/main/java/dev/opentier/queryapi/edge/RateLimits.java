@@ -15,13 +15,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Rate limits in tiers (Bucket4j token buckets): sign-in and sign-up strict, everything else a
- * default; by signed-in user, else by client address ({@link ClientAddress}). Answers carry
+ * Rate limits in tiers (Bucket4j token buckets): sign-in and sign-up strict, chat messages (each
+ * starts a model's answer) their own, everything else a default; by signed-in user, else by client address ({@link ClientAddress}). Answers carry
  * {@code RateLimit-*} headers; a refusal is 429 with {@code Retry-After}. Health checks are exempt.
  */
 public final class RateLimits {
   public static final String AUTH_PER_MINUTE = "OPENTIER_RATE_AUTH_PER_MINUTE";
   public static final String DEFAULT_PER_MINUTE = "OPENTIER_RATE_DEFAULT_PER_MINUTE";
+  public static final String CHAT_PER_MINUTE = "OPENTIER_RATE_CHAT_PER_MINUTE";
+  /** Routes that start expensive work (a model's answer), limited on their own tier. */
+  private static final Set<String> CHAT_ROUTES = Set.of("POST /api/conversations/{id}/messages");
   private static final Set<String> AUTH_PATHS = Set.of("/api/auth/login", "/api/auth/register", "/api/auth/verify",
       "/api/auth/password-reset/request", "/api/auth/password-reset", "/api/auth/oauth/google/start", "/api/auth/oauth/github/start");
   private static final Set<String> EXEMPT = Set.of("/health", "/ready");
@@ -31,11 +34,13 @@ public final class RateLimits {
 
   private final Tier auth;
   private final Tier standard;
+  private final Tier chat;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
   public RateLimits(Settings settings) {
     this.auth = new Tier("auth", settings.integer(AUTH_PER_MINUTE, 10, 1, 100_000));
     this.standard = new Tier("default", settings.integer(DEFAULT_PER_MINUTE, 600, 1, 1_000_000));
+    this.chat = new Tier("chat", settings.integer(CHAT_PER_MINUTE, 60, 1, 1_000_000));
   }
 
   /** Installed after the auth guard, so a signed-in caller is limited as themselves. */
@@ -45,7 +50,7 @@ public final class RateLimits {
 
   private void check(Context ctx) {
     if (EXEMPT.contains(ctx.path())) return;
-    Tier tier = AUTH_PATHS.contains(ctx.path()) ? auth : standard;
+    Tier tier = AUTH_PATHS.contains(ctx.path()) ? auth : CHAT_ROUTES.contains(ctx.method().name() + " " + ctx.endpoint().path) ? chat : standard;
     Principal principal = AuthGuard.principalIfAny(ctx).orElse(null);
     String who = tier == auth || principal == null ? "ip:" + ClientAddress.of(ctx) : "user:" + principal.userId();
     if (buckets.size() > MAX_BUCKETS) buckets.clear(); // bounded memory under address churn; limits restart

@@ -78,13 +78,8 @@ public final class JobRoutes {
         .orderBy(INGESTION_JOBS.CREATED_AT.desc(), INGESTION_JOBS.ID.desc())
         .limit(limit + 1)
         .fetch();
-    String next = null;
-    if (rows.size() > limit) {
-      rows = rows.subList(0, limit);
-      Record last = rows.getLast();
-      next = Params.Cursor.of(last.get(INGESTION_JOBS.CREATED_AT), last.get(INGESTION_JOBS.ID)).encode();
-    }
-    ctx.json(new Page(rows.stream().map(JobRoutes::summary).toList(), next));
+    Params.Page<Record> page = Params.page(rows, limit, last -> Params.Cursor.of(last.get(INGESTION_JOBS.CREATED_AT), last.get(INGESTION_JOBS.ID)));
+    ctx.json(new Page(page.rows().stream().map(JobRoutes::summary).toList(), page.nextCursor()));
   }
 
   public void get(Context ctx) {

@@ -3,6 +3,7 @@ package dev.opentier.queryapi.ops;
 import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.config.Settings;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -23,14 +24,18 @@ public record OpsSettings(List<URI> pipelineMetrics, String streamsApplicationId
     String local = "http://127.0.0.1:" + settings.port(STREAMS_PORT, 8081) + "/metrics";
     List<URI> urls = Arrays.stream(settings.string(PIPELINE_METRICS, local).split(","))
         .map(String::strip).filter(u -> !u.isEmpty())
-        .map(u -> {
-          URI uri = URI.create(u);
-          if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-            throw new SettingException(PIPELINE_METRICS, "must be http(s) URLs separated by commas, got '" + u + "'");
-          }
-          return uri;
-        })
+        .map(OpsSettings::metricsUrl)
         .toList();
     return new OpsSettings(urls, settings.string(STREAMS_APPLICATION_ID, "opentier-curation"), settings.seconds(SAMPLE_SECONDS, 2, 1, 60));
+  }
+
+  private static URI metricsUrl(String given) {
+    try {
+      URI uri = new URI(given);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) return uri;
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new SettingException(PIPELINE_METRICS, "must be http(s) URLs separated by commas, got '" + given + "'");
   }
 }
