@@ -4,7 +4,7 @@ BUILD_STAMP="$BUILD_DIR/opentier-build.stamp"
 
 build_is_stale() {
   [ -f "$BUILD_STAMP" ] || return 0
-  [ -n "$(find "$ROOT" \( -path "$ROOT/var" -o -name target -o -name node_modules -o -name .git \) -prune \
+  [ -n "$(find "$ROOT" \( -path "$ROOT/var" -o -path "$ROOT/ui" -o -name target -o -name node_modules -o -name .git \) -prune \
       -o \( -name pom.xml -o -path '*/src/*' \) -newer "$BUILD_STAMP" -print -quit)" ]
 }
 

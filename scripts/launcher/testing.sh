@@ -20,6 +20,7 @@ cmd_test() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   ensure_postgres --no-database
   ensure_built
+  ensure_ui_built
 
   local port controller
   port="$(free_port)"; controller="$(free_port)"
@@ -30,6 +31,9 @@ cmd_test() {
   OPENTIER_KAFKA_BOOTSTRAP="127.0.0.1:$port" mvn_run verify "$@" || status=$?
   RUN_DIR="$TEST_DIR/run" LOG_DIR="$TEST_DIR/log" stop_component test-kafka >/dev/null
 
+  if [ "$status" -eq 0 ] && [ $# -eq 0 ]; then
+    ui_tests || status=$?
+  fi
   if [ "$status" -eq 0 ] && [ $# -eq 0 ]; then
     "$ROOT/scripts/launcher/launcher-test.sh" || status=$?
   fi

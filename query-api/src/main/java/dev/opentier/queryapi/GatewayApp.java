@@ -18,6 +18,7 @@ import dev.opentier.queryapi.jobs.JobRoutes;
 import dev.opentier.queryapi.ops.OpsRoutes;
 import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.HttpMetrics;
+import dev.opentier.queryapi.edge.WebApp;
 import dev.opentier.queryapi.search.SearchRoutes;
 import dev.opentier.queryapi.edge.RateLimits;
 import dev.opentier.queryapi.edge.RequestIds;
@@ -35,7 +36,7 @@ public final class GatewayApp {
 
   /** What the routes need. */
   public record Dependencies(List<String> corsOrigins, Readiness readiness, ClientAddress clientAddress, AuthGuard guard, RateLimits rateLimits,
-                             HttpMetrics metrics, UploadSettings uploads, AuthRoutes auth, EmailRoutes email, OAuthRoutes oauth,
+                             HttpMetrics metrics, WebApp webApp, UploadSettings uploads, AuthRoutes auth, EmailRoutes email, OAuthRoutes oauth,
                              AdminRoutes admin, ChatRoutes chat, SearchRoutes search, DocumentRoutes documents, JobRoutes jobs, OpsRoutes ops) {}
 
   /** The JSON mapping of every body and event: snake_case names, ISO-8601 times. */
@@ -82,6 +83,7 @@ public final class GatewayApp {
         }));
       }
       deps.clientAddress().install(config);
+      deps.webApp().install(config);
       deps.guard().install(config);
       deps.rateLimits().install(config);
 

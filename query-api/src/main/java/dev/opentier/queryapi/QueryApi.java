@@ -27,6 +27,7 @@ import dev.opentier.queryapi.ops.OpsRoutes;
 import dev.opentier.queryapi.ops.OpsSettings;
 import dev.opentier.queryapi.chat.Conversations;
 import dev.opentier.queryapi.edge.HttpMetrics;
+import dev.opentier.queryapi.edge.WebApp;
 import dev.opentier.queryapi.edge.SseStreams;
 import dev.opentier.queryapi.search.SearchRoutes;
 import dev.opentier.queryapi.auth.Sessions;
@@ -115,7 +116,7 @@ public final class QueryApi implements AutoCloseable {
       List<String> corsOrigins = Arrays.stream(settings.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
       Javalin app = GatewayApp.create(new GatewayApp.Dependencies(corsOrigins, readiness,
           new ClientAddress(settings.string(ClientAddress.TRUSTED_PROXIES, "")), new AuthGuard(sessions, authSettings),
-          new RateLimits(settings), metrics, uploads, new AuthRoutes(accounts, sessions, authSettings, email, cookies), email, oauth,
+          new RateLimits(settings), metrics, new WebApp(settings), uploads, new AuthRoutes(accounts, sessions, authSettings, email, cookies), email, oauth,
           new AdminRoutes(database.dsl(), accounts, authSettings.idleTimeout()), chat, new SearchRoutes(intelligence), documents, jobs, ops));
       try {
         app.start(own.host(), own.port());

@@ -46,8 +46,9 @@ public final class AuthGuard {
   private void check(Context ctx) {
     Set<RouteRole> roles = ctx.routeRoles();
     if (roles.isEmpty()) {
-      // Static files and error pages carry no role; an API route without one is a bug: refuse it.
-      if (ctx.path().startsWith("/api/")) throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "this route declares no access rule");
+      // Static files, the web app's pages and error pages carry no role. An API path reaching a
+      // handler without one (the web app's fallback, or a route declared without Access) is refused.
+      if (ctx.path().startsWith("/api/")) throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "No such route: " + ctx.method() + " " + ctx.path());
       return;
     }
     boolean unsafe = !SAFE_METHODS.contains(ctx.method().name());

@@ -9,17 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opentier.intelligence.IntelligenceServer;
-import dev.opentier.platform.config.Settings;
-import dev.opentier.queryapi.QueryApi;
-import dev.opentier.systemtests.FreePort;
 import dev.opentier.systemtests.pipeline.Fixtures;
 import dev.opentier.systemtests.pipeline.PipelineHarness;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +38,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayIT {
-  private static final String ADMIN = "ops@example.org";
-  private static final String PASSWORD = "a long enough password";
+  private static final String ADMIN = Platform.ADMIN;
+  private static final String PASSWORD = Platform.PASSWORD;
   private static final String TOPIC = "lighthouse";
 
+  private Platform platform;
   private PipelineHarness pipeline;
-  private IntelligenceServer intelligence;
-  private QueryApi gateway;
   private Api api;
   private String alice;
   private String bob;
@@ -58,20 +52,9 @@ class GatewayIT {
 
   @BeforeAll
   void startThePlatform() throws Exception {
-    pipeline = new PipelineHarness(Map.of()).startPipeline();
-    Map<String, String> env = new HashMap<>(pipeline.env);
-    int intelligencePort = FreePort.find();
-    env.put("OPENTIER_INTELLIGENCE_PORT", Integer.toString(intelligencePort));
-    env.put("OPENTIER_INTELLIGENCE_TARGET", "127.0.0.1:" + intelligencePort);
-    env.put("OPENTIER_HTTP_PORT", Integer.toString(FreePort.find()));
-    env.put("OPENTIER_ADMIN_EMAIL", ADMIN);
-    env.put("OPENTIER_ADMIN_PASSWORD", PASSWORD);
-    env.put("OPENTIER_RATE_AUTH_PER_MINUTE", "1000");
-    env.put("OPENTIER_OPS_SAMPLE_SECONDS", "1");
-    env.put("OPENTIER_LLM_PROVIDER", "extractive");
-    intelligence = IntelligenceServer.start(Settings.of(env));
-    gateway = QueryApi.start(Settings.of(env));
-    api = new Api("http://127.0.0.1:" + gateway.port());
+    platform = new Platform(Map.of());
+    pipeline = platform.pipeline;
+    api = platform.api;
     alice = api.signIn("alice@example.org", PASSWORD);
     bob = api.signIn("bob@example.org", PASSWORD);
     admin = api.signIn(ADMIN, PASSWORD);
@@ -79,9 +62,7 @@ class GatewayIT {
 
   @AfterAll
   void stopThePlatform() throws Exception {
-    if (gateway != null) gateway.close();
-    if (intelligence != null) intelligence.close();
-    if (pipeline != null) pipeline.close();
+    if (platform != null) platform.close();
   }
 
   @Test

@@ -1,0 +1,91 @@
+import { create } from "zustand";
+import { api } from "../api/http";
+import { z } from "zod";
+import { DocumentPage, JobProgress, Submitted, type Document } from "../api/schemas";
+
+const CrawlStarted = z.object({ url: z.string(), job_id: z.string() });
+
+/** An upload being followed: its job's progress as the pipeline reports it. */
+export interface TrackedJob {
+  id: string;
+  label: string;
+  progress: JobProgress | null;
+  done: boolean;
+}
+
+interface LibraryState {
+  documents: Document[];
+  nextCursor: string | null;
+  status: string;
+  jobs: TrackedJob[];
+  error: string | null;
+  load(status?: string, more?: boolean): Promise<void>;
+  upload(files: File[], visibility: "private" | "public"): Promise<void>;
+  crawl(url: string, visibility: "private" | "public"): Promise<void>;
+  remove(id: string): Promise<void>;
+  track(jobId: string, label: string): void;
+}
+
+/** The documents the user may see, and the uploads they are watching (live, over SSE). */
+export const useLibrary = create<LibraryState>((set, get) => ({
+  documents: [],
+  nextCursor: null,
+  status: "",
+  jobs: [],
+  error: null,
+
+  async load(status = get().status, more = false) {
+    const params = new URLSearchParams({ limit: "50" });
+    if (status) params.set("status", status);
+    if (more && get().nextCursor) params.set("cursor", get().nextCursor as string);
+    const page = await api("GET", `/api/documents?${params}`, DocumentPage);
+    set({ status, documents: more ? [...get().documents, ...page.documents] : page.documents, nextCursor: page.next_cursor });
+  },
+
+  async upload(files, visibility) {
+    const form = new FormData();
+    for (const file of files) form.append("files", file, (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name);
+    form.append("visibility", visibility);
+    try {
+      const submitted = await api("POST", "/api/documents", Submitted, form);
+      get().track(submitted.job_id, `${submitted.files} file(s)`);
+      set({ error: null });
+    } catch (e) {
+      set({ error: e instanceof Error ? e.message : "The upload failed." });
+    }
+  },
+
+  async crawl(url, visibility) {
+    try {
+      const started = await api("POST", "/api/documents/urls", z.array(CrawlStarted), { urls: [url], visibility });
+      for (const crawl of started) get().track(crawl.job_id, crawl.url);
+      set({ error: null });
+    } catch (e) {
+      set({ error: e instanceof Error ? e.message : "The site could not be added." });
+    }
+  },
+
+  track(id, label) {
+    set({ jobs: [{ id, label, progress: null, done: false }, ...get().jobs] });
+    follow(id, (progress, done) => {
+      set({ jobs: get().jobs.map((j) => (j.id === id ? { ...j, progress, done } : j)) });
+      if (done) get().load().catch(() => undefined);
+    });
+  },
+
+  async remove(id) {
+    await api("DELETE", `/api/documents/${id}`, Submitted);
+    set({ documents: get().documents.filter((d) => d.id !== id) });
+  },
+}));
+
+/** Follows a job's event stream until its done event. */
+function follow(jobId: string, onProgress: (progress: JobProgress, done: boolean) => void) {
+  const events = new EventSource(`/api/ingestion/jobs/${jobId}/events`);
+  const handle = (done: boolean) => (message: MessageEvent<string>) => {
+    onProgress(JobProgress.parse(JSON.parse(message.data)), done);
+    if (done) events.close();
+  };
+  events.addEventListener("progress", handle(false));
+  events.addEventListener("done", handle(true));
+}
