@@ -77,8 +77,12 @@ export function Account() {
                   {s.current ? (
                     "this session"
                   ) : (
-                    <button className="link" onClick={() => api("DELETE", `/api/account/sessions/${s.id}`, z.unknown()).then(load)}>
-                      Sign out
+                    <button
+                      className="link"
+                      aria-label={`End the session signed in ${new Date(s.created_at).toLocaleString()}`}
+                      onClick={() => api("DELETE", `/api/account/sessions/${s.id}`, z.unknown()).then(load)}
+                    >
+                      End session
                     </button>
                   )}
                 </td>

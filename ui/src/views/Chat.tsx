@@ -66,7 +66,19 @@ export function Chat() {
           <label className="visually-hidden" htmlFor="question">
             Your question
           </label>
-          <textarea id="question" value={question} onChange={(e) => setQuestion(e.target.value)} placeholder="Ask your documents…" />
+          <textarea
+            id="question"
+            value={question}
+            onChange={(e) => setQuestion(e.target.value)}
+            onKeyDown={(e) => {
+              // Enter sends, Shift+Enter starts a new line
+              if (e.key === "Enter" && !e.shiftKey && !chat.streaming) {
+                e.preventDefault();
+                e.currentTarget.form?.requestSubmit();
+              }
+            }}
+            placeholder="Ask your documents… (Enter sends, Shift+Enter for a new line)"
+          />
           {chat.streaming ? (
             <button type="button" onClick={() => chat.stop()}>
               Stop

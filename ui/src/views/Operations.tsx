@@ -51,7 +51,31 @@ export function Operations() {
       </section>
       <section aria-label="Lag">
         <h2>Consumer lag</h2>
-        {o.lag ? <p>{o.lag.total} records behind</p> : <p className="error">{o.lag_error}</p>}
+        {o.lag ? (
+          <>
+            <p>{o.lag.total} records behind</p>
+            <table>
+              <thead>
+                <tr>
+                  <th>Topic</th>
+                  <th>Partition</th>
+                  <th>Lag</th>
+                </tr>
+              </thead>
+              <tbody>
+                {o.lag.partitions.filter((p) => p.lag > 0 || o.lag!.partitions.length <= 12).map((p) => (
+                  <tr key={`${p.topic}-${p.partition}`}>
+                    <td>{p.topic}</td>
+                    <td>{p.partition}</td>
+                    <td>{p.lag}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        ) : (
+          <p className="error">{o.lag_error}</p>
+        )}
       </section>
       <section aria-label="Chat latency">
         <h2>Chat (last hour, {o.chat.answers} answers)</h2>

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web app in a real browser (Debian's Chromium, driven by playwright-core from
- * ui/e2e/app.e2e.mjs) against the whole platform: sign-up, upload with live job progress, a
- * streamed extractive answer with citations, themes and phone width, the operations dashboard.
+ * ui/e2e/app.e2e.mjs) against the whole platform: sign-up and sign-in; an upload followed to done
+ * while an admin's dashboard shows the throughput move; a streamed answer whose citation opens the
+ * uploaded passage; another user who sees none of it; a session revoked from the account page;
+ * the admin pages. Screenshots of every page visited land in target/webapp-screenshots.
  * Needs the web app built (ui/dist; ./opentier test builds it) and Chromium (.ci/run installs it).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -60,7 +62,7 @@ class WebAppIT {
   @Test
   void aPersonUsesTheAppInARealBrowser(@TempDir Path folder) throws Exception {
     List<String> files = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 2; i++) {
       Path file = folder.resolve("lighthouse-" + i + ".md");
       Files.writeString(file, "# Lighthouse log " + i + "\n\nThe lighthouse keeper recorded the storm that night. "
           + Fixtures.prose("lighthouse storm keeper " + i, 200), StandardCharsets.UTF_8);
@@ -71,6 +73,7 @@ class WebAppIT {
     node.environment().put("ADMIN_EMAIL", Platform.ADMIN);
     node.environment().put("ADMIN_PASSWORD", Platform.PASSWORD);
     node.environment().put("UPLOAD_FILES", new ObjectMapper().writeValueAsString(files));
+    node.environment().put("SCREENSHOTS", Path.of("target", "webapp-screenshots").toAbsolutePath().toString());
     Process process = node.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     boolean ended = process.waitFor(6, TimeUnit.MINUTES);
