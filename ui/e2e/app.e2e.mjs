@@ -90,13 +90,17 @@ try {
     assert.equal(await answer.getByRole("alert").count(), 0, "no error in the answer");
     assert.match((await answer.locator("p").allTextContents()).join(" "), /\[\d+]/, "the answer carries citation markers");
     await shot(alicePage, "answer");
-    await sources.getByRole("button").first().click();
+    // the inline marker [n] opens the passage it cites, which links to its document
+    await answer.getByRole("button", { name: /^Open source \d+:/ }).first().click();
     const cited = alicePage.getByRole("complementary", { name: "Cited passage" });
     await cited.waitFor();
     assert.match(await cited.textContent(), /lighthouse/i, "the cited passage is from an uploaded document");
     assert.match(await cited.textContent(), /upload:\/\//, "the passage names its document");
     await shot(alicePage, "citation");
-    await cited.getByRole("button", { name: "Close" }).click();
+    await cited.getByRole("button", { name: "Open the document" }).click();
+    await alicePage.getByRole("complementary", { name: /^Document/ }).getByText("Curation record").waitFor();
+    await shot(alicePage, "cited-document");
+    await alicePage.getByRole("button", { name: "Chat" }).click();
 
     await alicePage.getByRole("button", { name: "Dark theme" }).click();
     assert.equal(await alicePage.evaluate(() => document.documentElement.dataset.theme), "dark");

@@ -13,13 +13,20 @@ export interface TrackedJob {
   done: boolean;
 }
 
+/** What the document list shows: status and language filters, and its order. */
+export interface Filters {
+  status: string;
+  language: string;
+  sort: "updated" | "created" | "title";
+}
+
 interface LibraryState {
   documents: Document[];
   nextCursor: string | null;
-  status: string;
+  filters: Filters;
   jobs: TrackedJob[];
   error: string | null;
-  load(status?: string, more?: boolean): Promise<void>;
+  load(filters?: Partial<Filters>, more?: boolean): Promise<void>;
   upload(files: File[], visibility: "private" | "public"): Promise<void>;
   crawl(url: string, visibility: "private" | "public"): Promise<void>;
   remove(id: string): Promise<void>;
@@ -30,16 +37,18 @@ interface LibraryState {
 export const useLibrary = create<LibraryState>((set, get) => ({
   documents: [],
   nextCursor: null,
-  status: "",
+  filters: { status: "", language: "", sort: "updated" },
   jobs: [],
   error: null,
 
-  async load(status = get().status, more = false) {
-    const params = new URLSearchParams({ limit: "50" });
-    if (status) params.set("status", status);
+  async load(change = {}, more = false) {
+    const filters = { ...get().filters, ...change };
+    const params = new URLSearchParams({ limit: "50", sort: filters.sort });
+    if (filters.status) params.set("status", filters.status);
+    if (filters.language.trim()) params.set("language", filters.language.trim());
     if (more && get().nextCursor) params.set("cursor", get().nextCursor as string);
     const page = await api("GET", `/api/documents?${params}`, DocumentPage);
-    set({ status, documents: more ? [...get().documents, ...page.documents] : page.documents, nextCursor: page.next_cursor });
+    set({ filters, documents: more ? [...get().documents, ...page.documents] : page.documents, nextCursor: page.next_cursor });
   },
 
   async upload(files, visibility) {

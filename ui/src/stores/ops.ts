@@ -1,9 +1,16 @@
 import { create } from "zustand";
 import { Overview } from "../api/schemas";
 
+/** One sample for the charts: documents/s through each stage, and chunks/s embedded. */
+export interface Sample {
+  at: number;
+  stages: Record<string, number>;
+  chunks: number;
+}
+
 interface OpsState {
   overview: Overview | null;
-  history: { at: number; documents: number; chunks: number }[];
+  history: Sample[];
   connected: boolean;
   watch(): () => void;
 }
@@ -19,8 +26,8 @@ export const useOps = create<OpsState>((set, get) => ({
     events.onerror = () => set({ connected: false });
     events.addEventListener("overview", (message: MessageEvent<string>) => {
       const overview = Overview.parse(JSON.parse(message.data));
-      const documents = overview.stages.find((s) => s.stage === "index")?.documents_per_second ?? 0;
-      const point = { at: Date.parse(overview.at), documents, chunks: overview.embedding.chunks_per_second };
+      const stages = Object.fromEntries(overview.stages.map((s) => [s.stage, s.documents_per_second]));
+      const point = { at: Date.parse(overview.at), stages, chunks: overview.embedding.chunks_per_second };
       set({ overview, history: [...get().history, point].slice(-150) });
     });
     return () => events.close();

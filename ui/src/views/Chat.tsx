@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from "react";
 import Markdown from "react-markdown";
 import { useChat, type ChatMessage } from "../stores/chat";
 import type { Source } from "../api/schemas";
+import { useRoute } from "../stores/route";
+import { linkCitations } from "./citations";
 
 /** Conversations on the side; the answer streams in with its citations; stop cancels it. */
 export function Chat() {
@@ -9,6 +11,7 @@ export function Chat() {
   const [question, setQuestion] = useState("");
   const [cited, setCited] = useState<Source | null>(null);
   const [filter, setFilter] = useState("");
+  const { go } = useRoute();
   const lastQuestion = [...chat.messages].reverse().find((m) => m.role === "user")?.content;
 
   useEffect(() => {
@@ -107,6 +110,9 @@ export function Chat() {
           {cited.passage.page !== null && <p className="muted">page {cited.passage.page}</p>}
           <blockquote>{cited.passage.text}</blockquote>
           <p className="muted">{cited.passage.uri}</p>
+          <button className="link" onClick={() => go(`/library?doc=${encodeURIComponent(cited.passage.document_id)}`)}>
+            Open the document
+          </button>
         </aside>
       )}
     </div>
@@ -117,7 +123,30 @@ function MessageView({ message, onCite }: { message: ChatMessage; onCite: (sourc
   return (
     <article className={`message ${message.role}`}>
       {message.extractive && <p className="note">Extractive answer: no language model is configured, these sentences are quoted from your documents.</p>}
-      {message.content && <Markdown>{message.content}</Markdown>}
+      {message.content && (
+        <Markdown
+          components={{
+            // [n] markers open the passage they cite; other links stay plain links, opened elsewhere
+            a: ({ href, children }) => {
+              const source = href?.startsWith("#cite-") ? message.sources.find((s) => `#cite-${s.index}` === href) : undefined;
+              if (source) {
+                return (
+                  <button className="cite" aria-label={`Open source ${source.index}: ${source.passage.title || source.passage.uri}`} onClick={() => onCite(source)}>
+                    {children}
+                  </button>
+                );
+              }
+              return (
+                <a href={href} target="_blank" rel="noreferrer noopener">
+                  {children}
+                </a>
+              );
+            },
+          }}
+        >
+          {linkCitations(message.content, new Set(message.sources.map((s) => s.index)))}
+        </Markdown>
+      )}
       {message.error && (
         <p role="alert" className="error">
           {message.error.message} ({message.error.code})

@@ -1,5 +1,6 @@
 import { useEffect, useState, type DragEvent, type FormEvent } from "react";
-import { useLibrary } from "../stores/library";
+import { useLibrary, type Filters } from "../stores/library";
+import { useRoute } from "../stores/route";
 import { DocumentPanel } from "./DocumentPanel";
 
 /** Upload (drop or pick files), watch each upload's job live, and browse the documents. */
@@ -7,7 +8,8 @@ export function Library() {
   const library = useLibrary();
   const [visibility, setVisibility] = useState<"private" | "public">("private");
   const [url, setUrl] = useState("");
-  const [open, setOpen] = useState<string | null>(null);
+  const { query } = useRoute();
+  const [open, setOpen] = useState<string | null>(query.get("doc"));
 
   function crawl(event: FormEvent) {
     event.preventDefault();
@@ -70,16 +72,30 @@ export function Library() {
           </section>
         );
       })}
-      <label>
-        Status{" "}
-        <select value={library.status} onChange={(e) => library.load(e.target.value)}>
-          <option value="">all</option>
-          <option value="indexed">indexed</option>
-          <option value="rejected">rejected</option>
-          <option value="duplicate">duplicate</option>
-          <option value="failed">failed</option>
-        </select>
-      </label>
+      <div className="inline" role="group" aria-label="Filters">
+        <label>
+          Status{" "}
+          <select value={library.filters.status} onChange={(e) => library.load({ status: e.target.value })}>
+            <option value="">all</option>
+            <option value="indexed">indexed</option>
+            <option value="rejected">rejected</option>
+            <option value="duplicate">duplicate</option>
+            <option value="failed">failed</option>
+          </select>
+        </label>
+        <label>
+          Language{" "}
+          <input size={4} placeholder="en" value={library.filters.language} onChange={(e) => library.load({ language: e.target.value })} />
+        </label>
+        <label>
+          Sort{" "}
+          <select value={library.filters.sort} onChange={(e) => library.load({ sort: e.target.value as Filters["sort"] })}>
+            <option value="updated">recently changed</option>
+            <option value="created">recently added</option>
+            <option value="title">title</option>
+          </select>
+        </label>
+      </div>
       <table>
         <thead>
           <tr>
@@ -88,6 +104,7 @@ export function Library() {
             <th>Language</th>
             <th>Visibility</th>
             <th>Chunks</th>
+            <th>Source</th>
             <th />
           </tr>
         </thead>
@@ -103,6 +120,7 @@ export function Library() {
               <td>{d.language ?? "—"}</td>
               <td>{d.visibility}</td>
               <td>{d.chunk_count}</td>
+              <td>{d.source.startsWith("upload:") ? "upload" : d.source}</td>
               <td>
                 <button className="link" onClick={() => library.remove(d.id)} aria-label={`Delete ${d.title ?? d.uri}`}>
                   Delete
@@ -112,7 +130,7 @@ export function Library() {
           ))}
         </tbody>
       </table>
-      {library.nextCursor && <button onClick={() => library.load(library.status, true)}>More</button>}
+      {library.nextCursor && <button onClick={() => library.load({}, true)}>More</button>}
       {open && <DocumentPanel id={open} onClose={() => setOpen(null)} onChanged={() => library.load()} />}
     </div>
   );

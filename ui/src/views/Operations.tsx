@@ -26,7 +26,7 @@ export function Operations() {
       </section>
       <section aria-label="Throughput">
         <h2>Throughput</h2>
-        <ThroughputChart points={ops.history} />
+        <ThroughputChart samples={ops.history} />
         <table>
           <thead>
             <tr>

@@ -73,7 +73,13 @@ class WebAppIT {
     node.environment().put("ADMIN_EMAIL", Platform.ADMIN);
     node.environment().put("ADMIN_PASSWORD", Platform.PASSWORD);
     node.environment().put("UPLOAD_FILES", new ObjectMapper().writeValueAsString(files));
-    node.environment().put("SCREENSHOTS", Path.of("target", "webapp-screenshots").toAbsolutePath().toString());
+    Path screenshots = Path.of("target", "webapp-screenshots").toAbsolutePath();
+    if (Files.isDirectory(screenshots)) {
+      try (var old = Files.list(screenshots)) {
+        for (Path file : old.toList()) Files.delete(file); // this run's pages only
+      }
+    }
+    node.environment().put("SCREENSHOTS", screenshots.toString());
     Process process = node.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     boolean ended = process.waitFor(6, TimeUnit.MINUTES);
