@@ -14,11 +14,10 @@ import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.Database;
 import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
-import dev.opentier.platform.db.ServerAdmin;
+import dev.opentier.platform.db.DocumentAccess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +32,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
 import org.jooq.Query;
-import org.jooq.impl.DSL;
 
 /**
  * {@code ./opentier bench search [CHUNKS] [SECONDS]}: search latency at scale, in a database of its
@@ -53,15 +51,8 @@ public final class BenchSearch {
     Map<String, String> queries = BenchQuality.readQueries(corpus.getParent().resolve("queries.jsonl"));
     List<BenchQuality.Doc> docs = BenchQuality.readCorpus(corpus);
 
-    Settings base = Settings.fromEnvironment();
-    DatabaseSettings server = DatabaseSettings.from(base);
-    String name = "bench_search_" + UUID.randomUUID().toString().substring(0, 8);
-    ServerAdmin admin = new ServerAdmin(ServerAdmin.serverOf(server.url()), base.string("OPENTIER_EVAL_PG_USER", "postgres"), "");
-    String url = admin.urlOf(name);
-    admin.createDatabase(name, server.user());
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put(DatabaseSettings.URL, url);
-    Settings settings = Settings.of(env);
+    OwnDatabase own = OwnDatabase.create("bench_search");
+    Settings settings = Settings.of(own.env());
     try (Database database = Database.connect(DatabaseSettings.from(settings), "bench-search");
          Embedder embedder = Embedder.create(EmbeddingSettings.from(settings))) {
       new Migrations(database.dataSource()).apply();
@@ -77,13 +68,11 @@ public final class BenchSearch {
       List<String> questions = new ArrayList<>(queries.values());
       System.out.printf(Locale.ROOT, "bench search: %d chunks; the measuring user may see %d of them%n",
           db.fetchCount(CHUNKS), db.fetchCount(CHUNKS.join(DOCUMENTS).on(DOCUMENTS.ID.eq(CHUNKS.DOCUMENT_ID)),
-              DOCUMENTS.VISIBILITY.eq("public").or(DOCUMENTS.OWNER_ID.eq(viewer))
-                  .or(DSL.exists(DSL.selectOne().from(DOCUMENT_GRANTS).where(DOCUMENT_GRANTS.DOCUMENT_ID.eq(DOCUMENTS.ID))
-                      .and(DOCUMENT_GRANTS.USER_ID.eq(viewer))))));
+              DocumentAccess.visibleTo(viewer)));
       for (HybridRetriever.Mode mode : HybridRetriever.Mode.values()) measure(retriever, passages, viewer, questions, mode, seconds);
       for (int efSearch : new int[] {40, 100, 200, 400}) recall(db, embedder, questions, efSearch);
     } finally {
-      admin.dropDatabase(name);
+      own.drop();
     }
   }
 

@@ -14,7 +14,6 @@ import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.Database;
 import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
-import dev.opentier.platform.db.ServerAdmin;
 import dev.opentier.platform.kafka.KafkaCluster;
 import dev.opentier.platform.kafka.KafkaSettings;
 import dev.opentier.platform.kafka.Topics;
@@ -80,14 +79,10 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
     Map<String, Map<String, Integer>> qrels = BenchQuality.readQrels(dir.resolve("qrels").resolve(split + ".tsv"));
     List<String> queryIds = queries.keySet().stream().filter(qrels::containsKey).toList();
 
-    Settings base = Settings.fromEnvironment();
-    DatabaseSettings server = DatabaseSettings.from(base);
-    String namespace = "eval_" + UUID.randomUUID().toString().substring(0, 8);
-    ServerAdmin admin = new ServerAdmin(ServerAdmin.serverOf(server.url()), base.string("OPENTIER_EVAL_PG_USER", "postgres"), "");
-    String databaseUrl = admin.urlOf(namespace);
-    admin.createDatabase(namespace, server.user());
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put(DatabaseSettings.URL, databaseUrl);
+    OwnDatabase own = OwnDatabase.create("eval");
+    String namespace = own.name();
+    String databaseUrl = own.url();
+    Map<String, String> env = own.env();
     env.put("OPENTIER_KAFKA_TOPIC_PREFIX", namespace + ".");
     env.put("OPENTIER_STREAMS_APPLICATION_ID", namespace + ".curation");
     env.put("OPENTIER_STREAMS_STATE_DIR", Files.createTempDirectory("opentier-eval").toString());
@@ -150,7 +145,7 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
         System.out.printf("eval: kept database %s and topics %s*%n", namespace, kafka.topicPrefix());
       } else {
         removeTopics(kafka);
-        admin.dropDatabase(namespace);
+        own.drop();
       }
     }
     return 0;

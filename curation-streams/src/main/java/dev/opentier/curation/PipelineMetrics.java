@@ -18,7 +18,8 @@ public final class PipelineMetrics {
 
   public PipelineMetrics(MeterRegistry registry, Embedder embedder) {
     this.registry = registry;
-    Gauge.builder("opentier_embedding_device_info", () -> 1)
+    // Named as it is exposed: Prometheus reserves the _info suffix and would strip it.
+    Gauge.builder("opentier_embedding_device", () -> 1)
         .tag("device", embedder.device())
         .tag("model", embedder.settings().model().name().toLowerCase(Locale.ROOT))
         .description("the device and model the embedder runs on")

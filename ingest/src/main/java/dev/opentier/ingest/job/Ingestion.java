@@ -180,7 +180,7 @@ public final class Ingestion implements AutoCloseable {
         .orderBy(INGESTION_JOB_DOCUMENTS.DOCUMENT_ID)
         .limit(1000)
         .fetch(r -> new JobProgress.Problem(r.value1(), r.value2(), r.value3(), r.value4()));
-    return new JobProgress(job, "submitted".equals(jobRow.getStatus()),
+    return new JobProgress(job, jobRow.getStatus(), jobRow.getSubmittedAt(), jobRow.getSubmitErrors().data(),
         jobRow.getDocumentsSubmitted() + jobRow.getDocumentsDeleted(), jobRow.getBytesSubmitted(),
         counts == null ? 0 : counts.getIndexed(), counts == null ? 0 : counts.getUnchanged(),
         counts == null ? 0 : counts.getRejected(), counts == null ? 0 : counts.getDuplicate(),

@@ -1,5 +1,6 @@
 package dev.opentier.ingest.job;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -7,12 +8,16 @@ import java.util.UUID;
  * How far the pipeline got with a job: what was submitted, and what it concluded so far.
  *
  * @param expected outcomes to wait for: documents submitted plus deletes submitted
- * @param submitted true once the ingest side has produced everything
+ * @param status submitting, submitted (the ingest side has produced everything) or failed
+ * @param submittedAt when the ingest side finished producing; null before
+ * @param submitErrors what could not even be read or submitted, as the JSON array stored with the job
  * @param problems the documents that were rejected or failed, with the stage and reason
  */
 public record JobProgress(
     UUID jobId,
-    boolean submitted,
+    String status,
+    OffsetDateTime submittedAt,
+    String submitErrors,
     int expected,
     long bytesSubmitted,
     int indexed,
@@ -34,9 +39,18 @@ public record JobProgress(
     return indexed + unchanged + rejected + duplicate + failed + deleted;
   }
 
+  public boolean submitted() {
+    return "submitted".equals(status);
+  }
+
   /** Everything submitted has an outcome. */
   public boolean finished() {
-    return submitted && concluded() >= expected;
+    return finished(status, concluded(), expected);
+  }
+
+  /** The rule for a job of this status whose outcomes so far number {@code concluded}. */
+  public static boolean finished(String status, int concluded, int expected) {
+    return "submitted".equals(status) && concluded >= expected;
   }
 
   public boolean anyFailed() {

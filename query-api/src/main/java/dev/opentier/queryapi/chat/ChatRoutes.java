@@ -54,7 +54,6 @@ public final class ChatRoutes {
   public static final String HEARTBEAT = "OPENTIER_SSE_HEARTBEAT_SECONDS";
   public static final String FIRST_EVENT = "OPENTIER_CHAT_FIRST_EVENT_SECONDS";
   private static final Logger log = LoggerFactory.getLogger(ChatRoutes.class);
-  private static final Duration CONNECT = Duration.ofSeconds(2);
   private static final Duration TITLE_DEADLINE = Duration.ofSeconds(10);
 
   /** What {@code POST …/messages} takes: the message and optional per-request settings. */
@@ -115,7 +114,7 @@ public final class ChatRoutes {
   public void get(Context ctx) {
     Principal user = principal(ctx);
     ConversationsRecord row = owned(ctx, user);
-    requireIntelligence();
+    intelligence.requireReady();
     Conversation conversation;
     try {
       conversation = ChatServiceGrpc.newBlockingStub(intelligence.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -150,7 +149,7 @@ public final class ChatRoutes {
     ConversationsRecord conversation = owned(ctx, user);
     ChatInput input = ctx.bodyAsClass(ChatInput.class);
     ChatRequest request = request(conversation.getId(), user.userId(), input);
-    requireIntelligence();
+    intelligence.requireReady();
 
     ChatCall call = ChatCall.start(intelligence.channel(), request);
     ChatCall.Item first = call.next(firstEvent);
@@ -243,7 +242,8 @@ public final class ChatRoutes {
           case ChatCall.Event(ChatEvent e) when e.hasError() -> sse.event("error", new ErrorData(e.getError().getCode(), e.getError().getMessage()));
           case ChatCall.Event ignored -> { }
           case ChatCall.Failed(StatusRuntimeException e) -> {
-            sse.event("error", new ErrorData(GrpcErrors.code(e), GrpcErrors.toApi(e).getMessage()));
+            ApiException failure = GrpcErrors.toApi(e);
+            sse.event("error", new ErrorData(failure.code(), failure.getMessage()));
             return;
           }
           case ChatCall.Ended ended -> {
@@ -303,7 +303,7 @@ public final class ChatRoutes {
     Futures.addCallback(title, new FutureCallback<>() {
       @Override
       public void onSuccess(String generated) {
-        if (generated != null && !generated.isBlank()) conversations.titled(conversation.getId(), Conversations.preview(generated));
+        if (generated != null && !generated.isBlank()) conversations.titled(conversation.getId(), generated);
       }
 
       @Override
@@ -345,10 +345,6 @@ public final class ChatRoutes {
 
   private ConversationsRecord owned(Context ctx, Principal user) {
     return conversations.owned(Params.uuidPath(ctx, "id", "conversation"), user.userId()).orElseThrow(ChatRoutes::notFound);
-  }
-
-  private void requireIntelligence() {
-    if (!intelligence.awaitReady(CONNECT)) throw GrpcErrors.unavailable();
   }
 
   private static boolean wantsStream(Context ctx) {

@@ -80,14 +80,15 @@ public final class Conversations {
   void exchanged(UUID id, String question, CharSequence answer) {
     db.update(CONVERSATIONS)
         .set(CONVERSATIONS.MESSAGE_COUNT, CONVERSATIONS.MESSAGE_COUNT.plus(2))
-        .set(CONVERSATIONS.LAST_MESSAGE_PREVIEW, preview(answer.isEmpty() ? question : answer))
+        .set(CONVERSATIONS.LAST_MESSAGE_PREVIEW, preview(answer.isEmpty() ? question : answer, PREVIEW_CHARS))
         .set(CONVERSATIONS.LAST_ACTIVITY_AT, OffsetDateTime.now())
         .where(CONVERSATIONS.ID.eq(id))
         .execute();
   }
 
-  /** Sets a generated title unless the conversation got one meanwhile. */
-  void titled(UUID id, String title) {
+  /** Sets a generated title (cut to the title limit) unless the conversation got one meanwhile. */
+  void titled(UUID id, String generated) {
+    String title = preview(generated, MAX_TITLE_CHARS);
     db.update(CONVERSATIONS).set(CONVERSATIONS.TITLE, title).set(CONVERSATIONS.UPDATED_AT, OffsetDateTime.now())
         .where(CONVERSATIONS.ID.eq(id)).and(CONVERSATIONS.TITLE.isNull())
         .execute();
@@ -106,8 +107,9 @@ public final class Conversations {
     return stripped;
   }
 
-  static String preview(CharSequence text) {
+  /** The text on one line, cut to {@code limit} characters with an ellipsis. */
+  static String preview(CharSequence text, int limit) {
     String flat = text.toString().replaceAll("\\s+", " ").strip();
-    return flat.length() <= PREVIEW_CHARS ? flat : flat.substring(0, PREVIEW_CHARS - 1) + "…";
+    return flat.length() <= limit ? flat : flat.substring(0, limit - 1) + "…";
   }
 }

@@ -6,7 +6,6 @@ import static dev.opentier.platform.db.schema.Tables.DOCUMENT_GRANTS;
 import static dev.opentier.platform.db.schema.Tables.USERS;
 import static dev.opentier.queryapi.auth.AuthGuard.principal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opentier.ingest.job.Ingestion;
@@ -22,6 +21,7 @@ import dev.opentier.queryapi.edge.ApiException;
 import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.Params;
 import dev.opentier.queryapi.edge.RequestIds;
+import dev.opentier.queryapi.edge.StoredJson;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.UploadedFile;
@@ -37,7 +37,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.JSONB;
 import org.jooq.SortField;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -222,7 +221,7 @@ public final class DocumentRoutes {
             r.value8()));
     boolean manage = canManage(user, document);
     List<GrantView> grants = manage ? grants(document.getId()) : List.of();
-    ctx.json(new Detail(DocumentView.of(document), json(document.getMetadata()), json(document.getCuration()), manage, grants, chunks));
+    ctx.json(new Detail(DocumentView.of(document), StoredJson.tree(mapper, document.getMetadata().data()), StoredJson.tree(mapper, document.getCuration().data()), manage, grants, chunks));
   }
 
   /** {@code DELETE /api/documents/{id}}: a delete job through the pipeline (which removes the document and its chunks). */
@@ -303,13 +302,6 @@ public final class DocumentRoutes {
     return user.isAdmin() || user.userId().equals(document.getOwnerId());
   }
 
-  private JsonNode json(JSONB value) {
-    try {
-      return value == null ? mapper.createObjectNode() : mapper.readTree(value.data());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored JSON does not parse", e);
-    }
-  }
 
   private static DocumentEvent.Visibility visibility(String given) {
     if (given == null || given.isBlank()) return DocumentEvent.Visibility.PRIVATE;

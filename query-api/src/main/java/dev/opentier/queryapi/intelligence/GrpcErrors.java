@@ -29,9 +29,4 @@ public final class GrpcErrors {
     return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "intelligence_unavailable",
         "the intelligence service is not reachable right now; try again shortly");
   }
-
-  /** The code a stream's error event carries for a failed call. */
-  public static String code(StatusRuntimeException e) {
-    return toApi(e).code();
-  }
 }

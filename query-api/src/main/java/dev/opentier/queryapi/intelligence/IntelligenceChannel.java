@@ -32,6 +32,7 @@ public final class IntelligenceChannel implements AutoCloseable {
   public static final Metadata.Key<String> REQUEST_ID =
       Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
   private static final Logger log = LoggerFactory.getLogger(IntelligenceChannel.class);
+  private static final Duration REQUEST_CONNECT = Duration.ofSeconds(2);
 
   private final ManagedChannel channel;
 
@@ -73,6 +74,11 @@ public final class IntelligenceChannel implements AutoCloseable {
     } catch (StatusRuntimeException e) {
       return false;
     }
+  }
+
+  /** For a request that needs intelligence now: a 503 {@code intelligence_unavailable} unless it connects within 2 s. */
+  public void requireReady() {
+    if (!awaitReady(REQUEST_CONNECT)) throw GrpcErrors.unavailable();
   }
 
   /**

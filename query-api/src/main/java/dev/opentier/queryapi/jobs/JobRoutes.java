@@ -5,7 +5,6 @@ import static dev.opentier.platform.db.schema.Tables.INGESTION_JOB_CURATION_SUMM
 import static dev.opentier.platform.db.schema.Tables.INGESTION_JOB_PROGRESS;
 import static dev.opentier.queryapi.auth.AuthGuard.principal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opentier.ingest.job.Ingestion;
@@ -15,6 +14,7 @@ import dev.opentier.queryapi.auth.Principal;
 import dev.opentier.queryapi.edge.ApiException;
 import dev.opentier.queryapi.edge.Params;
 import dev.opentier.queryapi.edge.SseStreams;
+import dev.opentier.queryapi.edge.StoredJson;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
@@ -113,10 +113,8 @@ public final class JobRoutes {
 
   private Progress progress(IngestionJobsRecord job) {
     JobProgress p = ingestion.progress(job.getId());
-    IngestionJobsRecord fresh = db.selectFrom(INGESTION_JOBS).where(INGESTION_JOBS.ID.eq(job.getId())).fetchOne();
-    IngestionJobsRecord row = fresh == null ? job : fresh;
-    JobSummary summary = new JobSummary(row.getId(), row.getKind(), row.getSource(), row.getStatus(), row.getCreatedBy(), row.getCreatedAt(),
-        row.getSubmittedAt(), p.expected(), p.bytesSubmitted(),
+    JobSummary summary = new JobSummary(job.getId(), job.getKind(), job.getSource(), p.status(), job.getCreatedBy(), job.getCreatedAt(),
+        p.submittedAt(), p.expected(), p.bytesSubmitted(),
         new Outcomes(p.indexed(), p.unchanged(), p.rejected(), p.duplicate(), p.failed(), p.deleted(), p.chunks()), p.finished());
     List<ReasonCount> reasons = db.selectFrom(INGESTION_JOB_CURATION_SUMMARY)
         .where(INGESTION_JOB_CURATION_SUMMARY.JOB_ID.eq(job.getId()))
@@ -124,7 +122,7 @@ public final class JobRoutes {
         .fetch(r -> new ReasonCount(r.getOutcome(), r.getStage(), r.getRule(), r.getDocuments()));
     return new Progress(summary, new Stages(p.stages().received(), p.stages().parsed(), p.stages().chunked(), p.stages().embedded()),
         p.problems().stream().map(x -> new Problem(x.documentId(), x.outcome(), x.stage(), x.reason())).toList(), reasons,
-        json(row.getSubmitErrors().data()));
+        StoredJson.tree(mapper, p.submitErrors()));
   }
 
   private static JobSummary summary(Record r) {
@@ -134,7 +132,7 @@ public final class JobRoutes {
         r.get(INGESTION_JOB_PROGRESS.DELETED), r.get(INGESTION_JOB_PROGRESS.CHUNKS));
     int expected = r.get(INGESTION_JOBS.DOCUMENTS_SUBMITTED) + r.get(INGESTION_JOBS.DOCUMENTS_DELETED);
     int concluded = outcomes.indexed() + outcomes.unchanged() + outcomes.rejected() + outcomes.duplicate() + outcomes.failed() + outcomes.deleted();
-    boolean finished = "submitted".equals(r.get(INGESTION_JOBS.STATUS)) && concluded >= expected;
+    boolean finished = JobProgress.finished(r.get(INGESTION_JOBS.STATUS), concluded, expected);
     return new JobSummary(r.get(INGESTION_JOBS.ID), r.get(INGESTION_JOBS.KIND), r.get(INGESTION_JOBS.SOURCE), r.get(INGESTION_JOBS.STATUS),
         r.get(INGESTION_JOBS.CREATED_BY), r.get(INGESTION_JOBS.CREATED_AT), r.get(INGESTION_JOBS.SUBMITTED_AT), expected,
         r.get(INGESTION_JOBS.BYTES_SUBMITTED), outcomes, finished);
@@ -148,11 +146,4 @@ public final class JobRoutes {
         .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "not_found", "no such ingestion job"));
   }
 
-  private JsonNode json(String data) {
-    try {
-      return mapper.readTree(data);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored JSON does not parse", e);
-    }
-  }
 }

@@ -16,6 +16,7 @@ import dev.opentier.queryapi.edge.RequestIds;
 import dev.opentier.queryapi.edge.SseStreams;
 import dev.opentier.queryapi.health.Readiness;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -69,6 +70,7 @@ public final class OpsRoutes implements AutoCloseable {
   private final SseStreams streams;
   private final Accounts accounts;
   private final OpsSettings settings;
+  private Overview latest;
 
   public OpsRoutes(OpsSettings settings, DSLContext db, Readiness readiness, Admin admin, KafkaSettings kafka, Ingestion ingestion,
                    SseStreams streams, Accounts accounts) {
@@ -136,7 +138,17 @@ public final class OpsRoutes implements AutoCloseable {
         .toList();
   }
 
-  Overview overview() {
+  /**
+   * The overview, computed at most once per sample interval however many admins watch: each
+   * computation checks every component, asks Kafka for offsets and queries the tables.
+   */
+  synchronized Overview overview() {
+    if (latest != null && Duration.between(latest.at(), Instant.now()).compareTo(settings.sampleInterval().dividedBy(2)) < 0) return latest;
+    latest = computeOverview();
+    return latest;
+  }
+
+  private Overview computeOverview() {
     sampler.start();
     Map<String, String> components = new LinkedHashMap<>();
     readiness.check().components().forEach((name, status) -> components.put(name, status.name().toLowerCase()));

@@ -122,8 +122,7 @@ final class PipelineSampler implements AutoCloseable {
         case "opentier_stage_failures_total" -> counters.merge("failure:" + s.labels().get("stage"), s.value(), Double::sum);
         case "opentier_documents_total" -> counters.merge("outcome:" + s.labels().get("outcome"), s.value(), Double::sum);
         case "opentier_embedded_chunks_total" -> counters.merge("chunks", s.value(), Double::sum);
-        // a gauge named …_info is exposed without the suffix (it is reserved for Prometheus info metrics)
-        case "opentier_embedding_device_info", "opentier_embedding_device" -> {
+        case "opentier_embedding_device" -> {
           embedding.put("device", s.labels().get("device"));
           embedding.put("model", s.labels().get("model"));
         }

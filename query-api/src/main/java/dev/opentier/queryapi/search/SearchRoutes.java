@@ -13,7 +13,6 @@ import dev.opentier.queryapi.intelligence.IntelligenceChannel;
 import dev.opentier.queryapi.intelligence.Views.PassageView;
 import io.grpc.StatusRuntimeException;
 import io.javalin.http.Context;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +53,7 @@ public final class SearchRoutes {
         .setFilter(filter)
         .setMode(mode(input.mode()))
         .build();
-    if (!intelligence.awaitReady(Duration.ofSeconds(2))) throw GrpcErrors.unavailable();
+    intelligence.requireReady();
     SearchResponse response;
     try {
       response = RetrievalServiceGrpc.newBlockingStub(intelligence.channel()).withDeadlineAfter(30, TimeUnit.SECONDS).search(request);
