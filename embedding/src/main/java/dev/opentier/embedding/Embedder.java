@@ -11,22 +11,27 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sentence embeddings with all-MiniLM-L6-v2 (384 dimensions, unit length): ONNX Runtime over the
- * model's full 256-token window, mean pooling over real tokens, L2 normalisation.
+ * model's full 256-token window, mean pooling over real tokens, L2 normalisation (both inside the
+ * model's graph: {@link PooledGraph}).
  *
  * <p>Texts are grouped by token length before batching so padding stays small; batches run in
  * parallel, each ONNX run on one thread (measured steadier and faster on CPU than one shared
@@ -34,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Embedder implements AutoCloseable {
   public static final int DIMENSIONS = 384;
+  private static final Set<String> POOLED = Set.of(PooledGraph.OUTPUT);
+  private static final int TOKENIZE_SLICE = 256;
   private static final Logger log = LoggerFactory.getLogger(Embedder.class);
 
   private final EmbeddingSettings settings;
@@ -61,8 +68,10 @@ public final class Embedder implements AutoCloseable {
   }
 
   public static Embedder create(EmbeddingSettings settings) {
+    OrtNatives.prepare();
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
-    byte[] weights = readResource(settings.model().weights);
+    byte[] weights = PooledGraph.append(
+        settings.modelFile() != null ? readFile(settings.modelFile()) : readResource(settings.model().weights));
     WordPieceTokenizer tokenizer = WordPieceTokenizer.forModel(settings.model());
     try {
       OrtSession session = null;
@@ -82,7 +91,8 @@ public final class Embedder implements AutoCloseable {
       if (session == null) session = environment.createSession(weights, options(settings, false));
       Embedder embedder = new Embedder(settings, tokenizer, environment, session, device);
       log.info("embedding: all-MiniLM-L6-v2 {} on {} ({} parallel runs, batch {})",
-          settings.model().name().toLowerCase(), device, settings.parallelRuns(), settings.batchSize());
+          settings.modelFile() != null ? settings.modelFile() : settings.model().name().toLowerCase(),
+          device, settings.parallelRuns(), settings.batchSize());
       return embedder;
     } catch (OrtException e) {
       tokenizer.close();
@@ -110,7 +120,7 @@ public final class Embedder implements AutoCloseable {
   /** One unit-length vector per text, in order. Texts over the window are truncated to 256 tokens. */
   public List<float[]> embedAll(List<String> texts) {
     if (texts.isEmpty()) return List.of();
-    Encoding[] encodings = tokenizer.encodeForModel(texts);
+    Encoding[] encodings = encode(texts);
     Integer[] order = new Integer[encodings.length];
     for (int i = 0; i < order.length; i++) order[i] = i;
     Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
@@ -137,6 +147,21 @@ public final class Embedder implements AutoCloseable {
     return Arrays.asList(vectors);
   }
 
+  /**
+   * Tokenized in slices on the common pool: the tokenizer itself is fast, but turning its output
+   * into Java objects is not, and a GPU embeds faster than one thread can feed it.
+   */
+  private Encoding[] encode(List<String> texts) {
+    if (texts.size() <= TOKENIZE_SLICE) return tokenizer.encodeForModel(texts);
+    Encoding[] encodings = new Encoding[texts.size()];
+    IntStream.range(0, (texts.size() + TOKENIZE_SLICE - 1) / TOKENIZE_SLICE).parallel().forEach(slice -> {
+      int from = slice * TOKENIZE_SLICE;
+      Encoding[] part = tokenizer.encodeForModel(texts.subList(from, Math.min(texts.size(), from + TOKENIZE_SLICE)));
+      System.arraycopy(part, 0, encodings, from, part.length);
+    });
+    return encodings;
+  }
+
   private void run(Encoding[] encodings, Integer[] batch, float[][] into) throws OrtException {
     int rows = batch.length;
     int width = 0;
@@ -158,31 +183,16 @@ public final class Embedder implements AutoCloseable {
       Map<String, OnnxTensor> inputs = takesTokenTypes
           ? Map.of("input_ids", idTensor, "attention_mask", maskTensor, "token_type_ids", typeTensor)
           : Map.of("input_ids", idTensor, "attention_mask", maskTensor);
-      try (OrtSession.Result result = session.run(inputs)) {
-        FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
+      // Only the pooled, normalised vectors leave the runtime (see PooledGraph).
+      try (OrtSession.Result result = session.run(inputs, POOLED)) {
+        FloatBuffer pooled = ((OnnxTensor) result.get(0)).getFloatBuffer();
         for (int r = 0; r < rows; r++) {
-          into[batch[r]] = meanPoolAndNormalise(hidden, r, width, encodings[batch[r]].getIds().length);
+          float[] vector = new float[DIMENSIONS];
+          pooled.get(r * DIMENSIONS, vector);
+          into[batch[r]] = vector;
         }
       }
     }
-  }
-
-  /** Mean of the real tokens' hidden states (padding excluded), scaled to unit length. */
-  private static float[] meanPoolAndNormalise(FloatBuffer hidden, int row, int width, int tokens) {
-    float[] sum = new float[DIMENSIONS];
-    int base = row * width * DIMENSIONS;
-    for (int t = 0; t < tokens; t++) {
-      int offset = base + t * DIMENSIONS;
-      for (int d = 0; d < DIMENSIONS; d++) sum[d] += hidden.get(offset + d);
-    }
-    double norm = 0;
-    for (int d = 0; d < DIMENSIONS; d++) {
-      sum[d] /= tokens;
-      norm += (double) sum[d] * sum[d];
-    }
-    float scale = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
-    for (int d = 0; d < DIMENSIONS; d++) sum[d] *= scale;
-    return sum;
   }
 
   private static OrtSession.SessionOptions options(EmbeddingSettings settings, boolean cuda) throws OrtException {
@@ -196,6 +206,14 @@ public final class Embedder implements AutoCloseable {
 
   private static boolean cudaAvailable() {
     return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+  }
+
+  private static byte[] readFile(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read model " + file, e);
+    }
   }
 
   private static byte[] readResource(String name) {

@@ -53,6 +53,11 @@ public final class WordPieceTokenizer implements AutoCloseable {
   }
 
   private static HuggingFaceTokenizer load(String resource, Map<String, String> options) {
+    // The tokenizer runs on the CPU. On a machine with CUDA, DJL would otherwise look for a CUDA
+    // build of its native library, which is not in the jar, and try to download it.
+    if (System.getenv("RUST_FLAVOR") == null && System.getProperty("RUST_FLAVOR") == null) {
+      System.setProperty("RUST_FLAVOR", "cpu");
+    }
     try (InputStream in = WordPieceTokenizer.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) throw new IllegalStateException("tokenizer resource " + resource + " is not on the classpath");
       return HuggingFaceTokenizer.newInstance(in, options);
