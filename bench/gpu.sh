@@ -23,8 +23,10 @@ case "$mode" in [0-9]*) set -- build "$@"; mode=build;; esac
 
 build() {
   local java_home="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-  rm -rf bench/target/lib  # no CPU-build jars left beside the GPU build's
+  rm -rf ./*/target/lib  # no CPU-build jars beside the GPU build's
   JAVA_HOME="$java_home" mvn -B -q -ntp -P"${GPU_PROFILE:-gpu-cuda13}" -DskipTests -pl bench -am install
+  # ./opentier's next command rebuilds (for the CPU) rather than run with the GPU build's jars.
+  rm -f target/opentier-build.stamp
 }
 
 # The CUDA 13 libraries ONNX Runtime's CUDA provider needs, wherever this machine keeps them.

@@ -12,6 +12,9 @@ ensure_built() {
   if build_is_stale || [ "${1:-}" = "--force" ]; then
     say "building (mvn install -DskipTests) …"
     mkdir -p "$BUILD_DIR"
+    # Maven copies dependencies into target/lib but never removes any: after a version bump (or a
+    # GPU build) the old jars would stay on the classpath beside the new ones.
+    rm -rf "$ROOT"/*/target/lib
     if ! mvn_run -q -DskipTests install; then
       die "the build failed (see the Maven output above)"
     fi
