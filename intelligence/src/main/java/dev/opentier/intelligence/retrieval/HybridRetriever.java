@@ -101,8 +101,7 @@ public final class HybridRetriever {
     Field<Double> distance = DSL.field("{0} <=> {1}::vector", SQLDataType.DOUBLE, CHUNKS.EMBEDDING, DSL.val(literal));
     return db.transactionResult(tx -> {
       DSLContext t = tx.dsl();
-      t.execute("SET LOCAL hnsw.ef_search = " + settings.efSearch());
-      t.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
+      scanSettings(t);
       Map<UUID, Double> hits = new LinkedHashMap<>();
       t.select(CHUNKS.ID, distance)
           .from(CHUNKS)
@@ -117,6 +116,12 @@ public final class HybridRetriever {
           .forEach(r -> hits.put(r.get(CHUNKS.ID), 1 - r.get(1, Double.class)));
       return hits;
     });
+  }
+
+  /** The transaction's HNSW scan settings, in one round trip. */
+  private void scanSettings(DSLContext t) {
+    t.execute("SELECT set_config('hnsw.ef_search', {0}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
+        DSL.val(Integer.toString(settings.efSearch())));
   }
 
   /** BM25 scores of the chunks sharing a lexeme with the query, best first. */
@@ -141,8 +146,7 @@ public final class HybridRetriever {
     db.transaction(tx -> {
       DSLContext t = tx.dsl();
       // The HNSW index on the term weights (inner product), scanned iteratively like the dense one.
-      t.execute("SET LOCAL hnsw.ef_search = " + settings.efSearch());
-      t.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
+      scanSettings(t);
       t.select(CHUNKS.ID, innerProduct)
           .from(CHUNKS)
           .join(DOCUMENTS).on(DOCUMENTS.ID.eq(CHUNKS.DOCUMENT_ID))
