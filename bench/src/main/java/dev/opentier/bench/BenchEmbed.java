@@ -51,10 +51,10 @@ public final class BenchEmbed {
         String name = settings.modelFile() != null ? settings.modelFile().getFileName().toString()
             : settings.model().name().toLowerCase(Locale.ROOT);
         System.out.printf(Locale.ROOT, "%s: %d chunks (%d distinct), %d (%.0f%%) longer than 128 tokens; device %s, %d parallel runs, batch %d%n",
-            name, full.size(), distinct.size(), longer, 100.0 * longer / full.size(), ours.device(), settings.parallelRuns(), settings.batchSize());
+            name, full.size(), distinct.size(), longer, 100.0 * longer / full.size(), ours.device(), ours.settings().parallelRuns(), ours.settings().batchSize());
 
         // Warm-up: two full batches per worker, so every worker has run the large shapes once.
-        ours.embedAll(full.subList(0, Math.min(full.size(), Math.max(64, 2 * settings.parallelRuns() * settings.batchSize()))));
+        ours.embedAll(full.subList(0, Math.min(full.size(), Math.max(64, 2 * ours.settings().parallelRuns() * ours.settings().batchSize()))));
         long started = System.nanoTime();
         List<float[]> oursAt128 = ours.embedAll(at128);
         double oursSeconds = seconds(started);

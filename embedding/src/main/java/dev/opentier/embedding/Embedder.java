@@ -89,10 +89,11 @@ public final class Embedder implements AutoCloseable {
             "cuda was asked for but this ONNX Runtime has no CUDA provider (build with -Pgpu on a machine with CUDA)");
       }
       if (session == null) session = environment.createSession(weights, options(settings, false));
-      Embedder embedder = new Embedder(settings, tokenizer, environment, session, device);
+      EmbeddingSettings resolved = settings.on(device.equals("cuda"));
+      Embedder embedder = new Embedder(resolved, tokenizer, environment, session, device);
       log.info("embedding: all-MiniLM-L6-v2 {} on {} ({} parallel runs, batch {})",
           settings.modelFile() != null ? settings.modelFile() : settings.model().name().toLowerCase(),
-          device, settings.parallelRuns(), settings.batchSize());
+          device, resolved.parallelRuns(), resolved.batchSize());
       return embedder;
     } catch (OrtException e) {
       tokenizer.close();
@@ -105,6 +106,7 @@ public final class Embedder implements AutoCloseable {
     return device;
   }
 
+  /** The settings it runs with: defaults resolved for its device. */
   public EmbeddingSettings settings() {
     return settings;
   }

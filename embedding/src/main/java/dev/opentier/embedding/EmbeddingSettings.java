@@ -10,8 +10,10 @@ import java.nio.file.Path;
  *
  * @param device where to run: auto (CUDA when ONNX Runtime's CUDA provider works, else CPU), cpu, cuda
  * @param model fp32 (the model as published) or int8 (dynamically quantized: faster on CPU, cosine ≥ 0.97 to fp32)
- * @param parallelRuns how many model runs may execute at once, each on one thread
- * @param batchSize texts per model run (texts are grouped by length first, so padding stays small)
+ * @param parallelRuns how many model runs may execute at once, each on one thread; {@link #BY_DEVICE}
+ *     for the default of the device the embedder ends up on
+ * @param batchSize texts per model run (texts are grouped by length first, so padding stays small);
+ *     {@link #BY_DEVICE} likewise
  * @param modelFile an ONNX graph of the same model to run instead of the built-in weights (same
  *     inputs, a float {@code last_hidden_state} output), such as the fp16 graph with fused attention
  *     that {@code onnxruntime.transformers.optimizer} makes for GPUs; null for the built-in weights
@@ -22,6 +24,8 @@ public record EmbeddingSettings(Device device, Model model, int parallelRuns, in
   public static final String THREADS = "OPENTIER_EMBEDDING_THREADS";
   public static final String BATCH = "OPENTIER_EMBEDDING_BATCH";
   public static final String MODEL_FILE = "OPENTIER_EMBEDDING_MODEL_FILE";
+  /** Runs or batch size not set: the device's default, once {@code auto} has found the device. */
+  public static final int BY_DEVICE = 0;
 
   public enum Device { AUTO, CPU, CUDA }
 
@@ -39,8 +43,8 @@ public record EmbeddingSettings(Device device, Model model, int parallelRuns, in
   }
 
   public EmbeddingSettings {
-    if (parallelRuns < 1) throw new SettingException(THREADS, "must be at least 1");
-    if (batchSize < 1) throw new SettingException(BATCH, "must be at least 1");
+    if (parallelRuns < 1 && parallelRuns != BY_DEVICE) throw new SettingException(THREADS, "must be at least 1");
+    if (batchSize < 1 && batchSize != BY_DEVICE) throw new SettingException(BATCH, "must be at least 1");
     if (modelFile != null && !Files.isReadable(modelFile)) {
       throw new SettingException(MODEL_FILE, "cannot read " + modelFile);
     }
@@ -56,19 +60,25 @@ public record EmbeddingSettings(Device device, Model model, int parallelRuns, in
     return new EmbeddingSettings(device, other, parallelRuns, batchSize, null);
   }
 
+  /**
+   * These settings on the device the embedder runs on, {@link #BY_DEVICE} replaced by its defaults.
+   * On CPU one text per run on one thread per worker wastes nothing on padding and scales with
+   * cores; a GPU wants large batches, and two runs at once to overlap the host's work with its own
+   * (each run holds its activations on the card: 8 fp32 runs of 256 exhausted an H100's 80 GB).
+   */
+  public EmbeddingSettings on(boolean cuda) {
+    return new EmbeddingSettings(device, model,
+        parallelRuns != BY_DEVICE ? parallelRuns : cuda ? 2 : Runtime.getRuntime().availableProcessors(),
+        batchSize != BY_DEVICE ? batchSize : cuda ? 256 : 1,
+        modelFile);
+  }
+
   public static EmbeddingSettings from(Settings settings) {
-    Device device = settings.choice(DEVICE, Device.class, Device.AUTO);
-    // On CPU one text per run on one thread per worker wastes nothing on padding and scales with
-    // cores; a GPU wants large batches, and two runs at once to overlap the host's work with its own
-    // (each run holds its activations on the card: 8 fp32 runs of 256 exhausted an H100's 80 GB).
-    boolean gpu = device == Device.CUDA;
-    int defaultBatch = gpu ? 256 : 1;
-    int defaultRuns = gpu ? 2 : Runtime.getRuntime().availableProcessors();
     return new EmbeddingSettings(
-        device,
+        settings.choice(DEVICE, Device.class, Device.AUTO),
         settings.choice(MODEL, Model.class, Model.FP32),
-        settings.integer(THREADS, defaultRuns, 1, 256),
-        settings.integer(BATCH, defaultBatch, 1, 4096),
+        settings.integer(THREADS, BY_DEVICE, 1, 256),
+        settings.integer(BATCH, BY_DEVICE, 1, 4096),
         settings.optional(MODEL_FILE).map(Path::of).orElse(null));
   }
 }
