@@ -62,9 +62,9 @@ run_bench() {
       && fp16_graph "$work/all-minilm-l6-v2.onnx" "$work/all-minilm-l6-v2-fp16-fused.onnx"; then
     extra=(OPENTIER_EMBEDDING_MODEL_FILE="$work/all-minilm-l6-v2-fp16-fused.onnx")
   fi
-  for batch in ${GPU_BATCHES:-256 1024}; do
-    echo "== batch $batch, ${GPU_THREADS:-8} parallel runs"
-    env OPENTIER_EMBEDDING_DEVICE="${GPU_DEVICE:-cuda}" OPENTIER_EMBEDDING_BATCH="$batch" OPENTIER_EMBEDDING_THREADS="${GPU_THREADS:-8}" \
+  for batch in ${GPU_BATCHES:-256 512}; do
+    echo "== batch $batch, ${GPU_THREADS:-2} parallel runs"
+    env OPENTIER_EMBEDDING_DEVICE="${GPU_DEVICE:-cuda}" OPENTIER_EMBEDDING_BATCH="$batch" OPENTIER_EMBEDDING_THREADS="${GPU_THREADS:-2}" \
       OPENTIER_BENCH_MODELS=fp32 "${extra[@]}" \
       "$java" "${props[@]}" -Xmx24g -cp "$classpath" dev.opentier.bench.BenchEmbed "$corpus" "$chunks" --opentier-only || echo "gpu: batch $batch failed"
   done
