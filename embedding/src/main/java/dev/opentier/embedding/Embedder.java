@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import dev.opentier.platform.config.SettingException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -68,7 +69,7 @@ public final class Embedder implements AutoCloseable {
   }
 
   public static Embedder create(EmbeddingSettings settings) {
-    OrtNatives.prepare();
+    Cuda13Natives.prepare();
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
     byte[] weights = PooledGraph.append(
         settings.modelFile() != null ? readFile(settings.modelFile()) : readResource(settings.model().weights));
@@ -85,11 +86,11 @@ public final class Embedder implements AutoCloseable {
           log.warn("CUDA is listed by ONNX Runtime but could not be used ({}); embedding on CPU", e.getMessage());
         }
       } else if (settings.device() == EmbeddingSettings.Device.CUDA) {
-        throw new dev.opentier.platform.config.SettingException(EmbeddingSettings.DEVICE,
-            "cuda was asked for but this ONNX Runtime has no CUDA provider (build with -Pgpu on a machine with CUDA)");
+        throw new SettingException(EmbeddingSettings.DEVICE,
+            "cuda was asked for but this ONNX Runtime has no CUDA provider (build with -Pgpu-cuda13 or -Pgpu on a machine with CUDA)");
       }
       if (session == null) session = environment.createSession(weights, options(settings, false));
-      EmbeddingSettings resolved = settings.on(device.equals("cuda"));
+      EmbeddingSettings resolved = settings.resolvedFor(device.equals("cuda"));
       Embedder embedder = new Embedder(resolved, tokenizer, environment, session, device);
       log.info("embedding: all-MiniLM-L6-v2 {} on {} ({} parallel runs, batch {})",
           settings.modelFile() != null ? settings.modelFile() : settings.model().name().toLowerCase(),

@@ -66,7 +66,7 @@ public record EmbeddingSettings(Device device, Model model, int parallelRuns, in
    * cores; a GPU wants large batches, and two runs at once to overlap the host's work with its own
    * (each run holds its activations on the card: 8 fp32 runs of 256 exhausted an H100's 80 GB).
    */
-  public EmbeddingSettings on(boolean cuda) {
+  public EmbeddingSettings resolvedFor(boolean cuda) {
     return new EmbeddingSettings(device, model,
         parallelRuns != BY_DEVICE ? parallelRuns : cuda ? 2 : Runtime.getRuntime().availableProcessors(),
         batchSize != BY_DEVICE ? batchSize : cuda ? 256 : 1,

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Mean pooling and L2 normalisation appended to the model's own ONNX graph, so the runtime returns
@@ -50,10 +51,19 @@ final class PooledGraph {
   private static final int FLOAT = 1;
   private static final int INT64 = 7;
 
+  /** The nodes and output to add, as a serialized {@code ModelProto}: the same for every model. */
+  private static final byte[] ADDITION = addition();
+
   private PooledGraph() {}
 
   /** {@code model} (an ONNX graph with a {@code last_hidden_state} output) with the pooled output added. */
   static byte[] append(byte[] model) {
+    byte[] pooled = Arrays.copyOf(model, model.length + ADDITION.length);
+    System.arraycopy(ADDITION, 0, pooled, model.length, ADDITION.length);
+    return pooled;
+  }
+
+  private static byte[] addition() {
     Message graph = new Message()
         .message(GRAPH_NODE, constant("opentier_row_shape", 0, 1, -1))   // [batch, 1, tokens]
         .message(GRAPH_NODE, constant("opentier_column_shape", 0, -1, 1)) // [batch, tokens, 1]
@@ -68,11 +78,7 @@ final class PooledGraph {
             .int64(ATTRIBUTE_INT, -1).int64(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT), "opentier_mean"))
         .message(GRAPH_OUTPUT, new Message().string(VALUE_INFO_NAME, OUTPUT).message(VALUE_INFO_TYPE,
             new Message().message(TYPE_TENSOR, new Message().int64(TENSOR_TYPE_ELEM_TYPE, FLOAT))));
-    byte[] addition = new Message().message(MODEL_GRAPH, graph).bytes().toByteArray();
-    byte[] pooled = new byte[model.length + addition.length];
-    System.arraycopy(model, 0, pooled, 0, model.length);
-    System.arraycopy(addition, 0, pooled, model.length, addition.length);
-    return pooled;
+    return new Message().message(MODEL_GRAPH, graph).bytes().toByteArray();
   }
 
   private static Message constant(String output, long... values) {

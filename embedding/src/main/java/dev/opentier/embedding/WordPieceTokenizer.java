@@ -17,6 +17,14 @@ public final class WordPieceTokenizer implements AutoCloseable {
   /** all-MiniLM-L6-v2's window: 256 positions, two of them taken by [CLS] and [SEP]. */
   public static final int MAX_TOKENS = 256;
 
+  static {
+    // The tokenizer runs on the CPU. On a machine with CUDA, DJL would otherwise look for a CUDA
+    // build of its native library, which is not in the jar, and try to download it.
+    if (System.getenv("RUST_FLAVOR") == null && System.getProperty("RUST_FLAVOR") == null) {
+      System.setProperty("RUST_FLAVOR", "cpu");
+    }
+  }
+
   private final HuggingFaceTokenizer counting;
   private final HuggingFaceTokenizer encoding;
 
@@ -53,11 +61,6 @@ public final class WordPieceTokenizer implements AutoCloseable {
   }
 
   private static HuggingFaceTokenizer load(String resource, Map<String, String> options) {
-    // The tokenizer runs on the CPU. On a machine with CUDA, DJL would otherwise look for a CUDA
-    // build of its native library, which is not in the jar, and try to download it.
-    if (System.getenv("RUST_FLAVOR") == null && System.getProperty("RUST_FLAVOR") == null) {
-      System.setProperty("RUST_FLAVOR", "cpu");
-    }
     try (InputStream in = WordPieceTokenizer.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) throw new IllegalStateException("tokenizer resource " + resource + " is not on the classpath");
       return HuggingFaceTokenizer.newInstance(in, options);

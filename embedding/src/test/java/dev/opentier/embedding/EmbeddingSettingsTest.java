@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.config.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddingSettingsTest {
+  private static final String TEXT = "Vitamin D deficiency is associated with an increased risk of fractures.";
   private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   @Test
@@ -16,10 +20,10 @@ class EmbeddingSettingsTest {
     EmbeddingSettings auto = EmbeddingSettings.from(Settings.of(Map.of()));
 
     assertThat(auto.device()).isEqualTo(EmbeddingSettings.Device.AUTO);
-    assertThat(auto.on(false).parallelRuns()).isEqualTo(CORES);
-    assertThat(auto.on(false).batchSize()).isEqualTo(1);
-    assertThat(auto.on(true).parallelRuns()).isEqualTo(2);
-    assertThat(auto.on(true).batchSize()).isEqualTo(256);
+    assertThat(auto.resolvedFor(false).parallelRuns()).isEqualTo(CORES);
+    assertThat(auto.resolvedFor(false).batchSize()).isEqualTo(1);
+    assertThat(auto.resolvedFor(true).parallelRuns()).isEqualTo(2);
+    assertThat(auto.resolvedFor(true).batchSize()).isEqualTo(256);
   }
 
   @Test
@@ -27,8 +31,8 @@ class EmbeddingSettingsTest {
     EmbeddingSettings set = EmbeddingSettings.from(Settings.of(Map.of(EmbeddingSettings.THREADS, "3", EmbeddingSettings.BATCH, "8")));
 
     for (boolean cuda : new boolean[] {false, true}) {
-      assertThat(set.on(cuda).parallelRuns()).isEqualTo(3);
-      assertThat(set.on(cuda).batchSize()).isEqualTo(8);
+      assertThat(set.resolvedFor(cuda).parallelRuns()).isEqualTo(3);
+      assertThat(set.resolvedFor(cuda).batchSize()).isEqualTo(8);
     }
     assertThatThrownBy(() -> EmbeddingSettings.from(Settings.of(Map.of(EmbeddingSettings.BATCH, "0"))))
         .isInstanceOf(SettingException.class).hasMessageContaining(EmbeddingSettings.BATCH);
@@ -40,5 +44,21 @@ class EmbeddingSettingsTest {
       assertThat(embedder.settings().parallelRuns()).isEqualTo(CORES);
       assertThat(embedder.settings().batchSize()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aModelFileReplacesTheBuiltInWeights(@TempDir Path folder) throws Exception {
+    Path file = folder.resolve("copy.onnx");
+    Files.write(file, PooledGraphTest.resource(EmbeddingSettings.Model.FP32.weights));
+    EmbeddingSettings settings = EmbeddingSettings.from(Settings.of(Map.of(
+        EmbeddingSettings.DEVICE, "cpu", EmbeddingSettings.MODEL_FILE, file.toString(), EmbeddingSettings.THREADS, "1")));
+
+    try (Embedder fromFile = Embedder.create(settings);
+         Embedder builtIn = Embedder.create(settings.withModel(EmbeddingSettings.Model.FP32))) {
+      assertThat(settings.modelFile()).isEqualTo(file);
+      assertThat(Vectors.cosine(fromFile.embed(TEXT), builtIn.embed(TEXT))).isGreaterThan(0.99999);
+    }
+    assertThatThrownBy(() -> EmbeddingSettings.from(Settings.of(Map.of(EmbeddingSettings.MODEL_FILE, folder.resolve("missing.onnx").toString()))))
+        .isInstanceOf(SettingException.class).hasMessageContaining(EmbeddingSettings.MODEL_FILE);
   }
 }

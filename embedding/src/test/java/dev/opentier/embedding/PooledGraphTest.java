@@ -1,23 +1,17 @@
 package dev.opentier.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.opentier.platform.config.SettingException;
-import dev.opentier.platform.config.Settings;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class PooledGraphTest {
   private static final List<String> TEXTS = List.of(
@@ -66,23 +60,7 @@ class PooledGraphTest {
     }
   }
 
-  @Test
-  void aModelFileReplacesTheBuiltInWeights(@TempDir Path folder) throws Exception {
-    Path file = folder.resolve("copy.onnx");
-    Files.write(file, resource(EmbeddingSettings.Model.FP32.weights));
-    EmbeddingSettings settings = EmbeddingSettings.from(Settings.of(Map.of(
-        EmbeddingSettings.DEVICE, "cpu", EmbeddingSettings.MODEL_FILE, file.toString(), EmbeddingSettings.THREADS, "1")));
-
-    try (Embedder fromFile = Embedder.create(settings);
-         Embedder builtIn = Embedder.create(settings.withModel(EmbeddingSettings.Model.FP32))) {
-      assertThat(settings.modelFile()).isEqualTo(file);
-      assertThat(Vectors.cosine(fromFile.embed(TEXTS.get(1)), builtIn.embed(TEXTS.get(1)))).isGreaterThan(0.99999);
-    }
-    assertThatThrownBy(() -> EmbeddingSettings.from(Settings.of(Map.of(EmbeddingSettings.MODEL_FILE, folder.resolve("missing.onnx").toString()))))
-        .isInstanceOf(SettingException.class).hasMessageContaining(EmbeddingSettings.MODEL_FILE);
-  }
-
-  private static byte[] resource(String name) throws Exception {
+  static byte[] resource(String name) throws Exception {
     try (InputStream in = PooledGraphTest.class.getClassLoader().getResourceAsStream(name)) {
       return in.readAllBytes();
     }

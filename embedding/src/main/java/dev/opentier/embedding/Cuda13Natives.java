@@ -19,18 +19,18 @@ import org.slf4j.LoggerFactory;
  * loads) and that JNI library into one folder and points {@code onnxruntime.native.path} at it.
  * Does nothing in the other builds, or when {@code onnxruntime.native.path} is already set.
  */
-final class OrtNatives {
-  private static final Logger log = LoggerFactory.getLogger(OrtNatives.class);
+final class Cuda13Natives {
+  private static final Logger log = LoggerFactory.getLogger(Cuda13Natives.class);
   private static final String CUDA13 = "org/bytedeco/onnxruntime/linux-x86_64-gpu/";
   private static final String JNI = "ai/onnxruntime/native/linux-x64/libonnxruntime4j_jni.so";
   private static boolean prepared;
 
-  private OrtNatives() {}
+  private Cuda13Natives() {}
 
   static synchronized void prepare() {
     if (prepared) return;
     prepared = true;
-    ClassLoader loader = OrtNatives.class.getClassLoader();
+    ClassLoader loader = Cuda13Natives.class.getClassLoader();
     if (System.getProperty("onnxruntime.native.path") != null || loader.getResource(CUDA13 + "libonnxruntime.so.1") == null) {
       return;
     }
