@@ -58,11 +58,14 @@ run_bench() {
       && fp16_graph "$work/all-minilm-l6-v2.onnx" "$work/all-minilm-l6-v2-fp16-fused.onnx"; then
     extra=(OPENTIER_EMBEDDING_MODEL_FILE="$work/all-minilm-l6-v2-fp16-fused.onnx")
   fi
-  for batch in ${GPU_BATCHES:-256 512}; do
-    echo "== batch $batch, ${GPU_THREADS:-2} parallel runs"
-    env OPENTIER_EMBEDDING_DEVICE="${GPU_DEVICE:-cuda}" OPENTIER_EMBEDDING_BATCH="$batch" OPENTIER_EMBEDDING_THREADS="${GPU_THREADS:-2}" \
-      OPENTIER_BENCH_MODELS=fp32 "${extra[@]}" \
-      "$java" --enable-native-access=ALL-UNNAMED -Xmx24g -cp "$classpath" dev.opentier.bench.BenchEmbed "$corpus" "$chunks" --opentier-only || echo "gpu: batch $batch failed"
+  # GPU_CONFIGS: BATCH:RUNS:SESSIONS per benchmark run (sessions: ONNX Runtime sessions, a CUDA stream each).
+  local config batch runs sessions
+  for config in ${GPU_CONFIGS:-256:2:2 512:2:2}; do
+    IFS=: read -r batch runs sessions <<<"$config"
+    echo "== batch $batch, $runs parallel runs, ${sessions:-$runs} sessions"
+    env OPENTIER_EMBEDDING_DEVICE="${GPU_DEVICE:-cuda}" OPENTIER_EMBEDDING_BATCH="$batch" OPENTIER_EMBEDDING_THREADS="$runs" \
+      OPENTIER_EMBEDDING_SESSIONS="${sessions:-$runs}" OPENTIER_BENCH_MODELS=fp32 "${extra[@]}" \
+      "$java" --enable-native-access=ALL-UNNAMED -Xmx24g -cp "$classpath" dev.opentier.bench.BenchEmbed "$corpus" "$chunks" --opentier-only || echo "gpu: $config failed"
   done
 }
 

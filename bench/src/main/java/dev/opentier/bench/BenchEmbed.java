@@ -50,11 +50,16 @@ public final class BenchEmbed {
         List<String> at128 = repeatedTo(distinctAt128, count);
         long longer = IntStream.range(0, full.size()).filter(i -> tokens[i % tokens.length] > 128).count();
         String name = label(settings);
-        System.out.printf(Locale.ROOT, "%s: %d chunks (%d distinct), %d (%.0f%%) longer than 128 tokens; device %s, %d parallel runs, batch %d%n",
-            name, full.size(), distinct.size(), longer, 100.0 * longer / full.size(), ours.device(), ours.settings().parallelRuns(), ours.settings().batchSize());
+        System.out.printf(Locale.ROOT, "%s: %d chunks (%d distinct), %d (%.0f%%) longer than 128 tokens; device %s, %d parallel runs over %d sessions, batch %d%n",
+            name, full.size(), distinct.size(), longer, 100.0 * longer / full.size(), ours.device(), ours.settings().parallelRuns(),
+            ours.settings().sessions(), ours.settings().batchSize());
 
         // Warm-up: two full batches per worker, so every worker has run the large shapes once.
         ours.embedAll(full.subList(0, Math.min(full.size(), Math.max(64, 2 * ours.settings().parallelRuns() * ours.settings().batchSize()))));
+        // Tokenizing alone, for comparison: the embedder overlaps it with its runs.
+        long tokenizing = System.nanoTime();
+        ours.tokenizer().idsForModel(at128);
+        System.out.printf(Locale.ROOT, "%s tokenizing alone @128 tokens: %.1f chunks/s%n", name, full.size() / seconds(tokenizing));
         long started = System.nanoTime();
         List<float[]> oursAt128 = ours.embedAll(at128);
         double oursSeconds = seconds(started);

@@ -1,6 +1,5 @@
 package dev.opentier.embedding;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -25,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,30 +34,36 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Texts are grouped by token length before batching so padding stays small; batches run in
  * parallel, each ONNX run on one thread (measured steadier and faster on CPU than one shared
- * intra-op pool). Thread-safe: any number of callers may embed at once; runs queue for the workers.
+ * intra-op pool). On CUDA each parallel run has a session of its own, because a session runs its
+ * kernels on one CUDA stream: runs sharing one would queue behind each other on the device.
+ * Thread-safe: any number of callers may embed at once; runs queue for the workers.
  */
 public final class Embedder implements AutoCloseable {
   public static final int DIMENSIONS = 384;
   private static final Set<String> POOLED = Set.of(PooledGraph.OUTPUT);
-  private static final int TOKENIZE_SLICE = 256;
+  private static final int GROUP_BATCHES = 16;
+  private static final int BUDGET_WIDTH = 128;
   private static final Logger log = LoggerFactory.getLogger(Embedder.class);
 
   private final EmbeddingSettings settings;
   private final WordPieceTokenizer tokenizer;
   private final OrtEnvironment environment;
-  private final OrtSession session;
+  private final List<OrtSession> sessions;
+  private final ThreadLocal<OrtSession> workerSession;
   private final ExecutorService workers;
   private final String device;
   private final boolean takesTokenTypes;
 
   private Embedder(EmbeddingSettings settings, WordPieceTokenizer tokenizer, OrtEnvironment environment,
-                   OrtSession session, String device) {
+                   List<OrtSession> sessions, String device) {
     this.settings = settings;
     this.tokenizer = tokenizer;
     this.environment = environment;
-    this.session = session;
+    this.sessions = sessions;
     this.device = device;
-    this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
+    this.takesTokenTypes = sessions.getFirst().getInputNames().contains("token_type_ids");
+    AtomicInteger assigned = new AtomicInteger();
+    this.workerSession = ThreadLocal.withInitial(() -> sessions.get(assigned.getAndIncrement() % sessions.size()));
     AtomicInteger next = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(settings.parallelRuns(), r -> {
       Thread thread = new Thread(r, "embedder-" + next.incrementAndGet());
@@ -91,10 +95,19 @@ public final class Embedder implements AutoCloseable {
       }
       if (session == null) session = environment.createSession(weights, options(settings, false));
       EmbeddingSettings resolved = settings.resolvedFor(device.equals("cuda"));
-      Embedder embedder = new Embedder(resolved, tokenizer, environment, session, device);
-      log.info("embedding: all-MiniLM-L6-v2 {} on {} ({} parallel runs, batch {})",
+      List<OrtSession> sessions = new ArrayList<>(List.of(session));
+      try {
+        while (sessions.size() < resolved.sessions()) {
+          sessions.add(environment.createSession(weights, options(settings, device.equals("cuda"))));
+        }
+      } catch (OrtException e) {
+        closeAll(sessions);
+        throw e;
+      }
+      Embedder embedder = new Embedder(resolved, tokenizer, environment, sessions, device);
+      log.info("embedding: all-MiniLM-L6-v2 {} on {} ({} parallel runs over {} sessions, batch {})",
           settings.modelFile() != null ? settings.modelFile() : settings.model().name().toLowerCase(),
-          device, resolved.parallelRuns(), resolved.batchSize());
+          device, resolved.parallelRuns(), resolved.sessions(), resolved.batchSize());
       return embedder;
     } catch (OrtException e) {
       tokenizer.close();
@@ -123,76 +136,91 @@ public final class Embedder implements AutoCloseable {
   /** One unit-length vector per text, in order. Texts over the window are truncated to 256 tokens. */
   public List<float[]> embedAll(List<String> texts) {
     if (texts.isEmpty()) return List.of();
-    Encoding[] encodings = encode(texts);
-    Integer[] order = new Integer[encodings.length];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
+    // Tokenizing is pipelined with the runs: texts go in groups of similar character length, and a
+    // group's batches start while the next group is tokenized. Within a group texts are sorted by
+    // token count, which pads within 1% of a global sort (SciFact chunks, groups of 16 batches).
+    Integer[] byLength = new Integer[texts.size()];
+    for (int i = 0; i < byLength.length; i++) byLength[i] = i;
+    Arrays.sort(byLength, Comparator.comparingInt(i -> texts.get(i).length()));
+    int groupSize = GROUP_BATCHES * settings.batchSize();
 
     float[][] vectors = new float[texts.size()][];
     List<Future<?>> runs = new ArrayList<>();
-    for (int start = 0; start < order.length; start += settings.batchSize()) {
-      Integer[] batch = Arrays.copyOfRange(order, start, Math.min(order.length, start + settings.batchSize()));
-      runs.add(workers.submit(() -> {
-        run(encodings, batch, vectors);
-        return null;
-      }));
-    }
-    for (Future<?> run : runs) {
-      try {
-        run.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while embedding", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("embedding failed: " + e.getCause().getMessage(), e.getCause());
+    try {
+      for (int from = 0; from < byLength.length; from += groupSize) {
+        Integer[] group = Arrays.copyOfRange(byLength, from, Math.min(byLength.length, from + groupSize));
+        long[][] ids = tokenizer.idsForModel(Arrays.stream(group).map(texts::get).toList());
+        Integer[] byTokens = new Integer[group.length];
+        for (int i = 0; i < byTokens.length; i++) byTokens[i] = i;
+        Arrays.sort(byTokens, Comparator.comparingInt(i -> ids[i].length));
+        for (int start = 0, rows; start < byTokens.length; start += rows) {
+          rows = rowsFrom(ids, byTokens, start, settings.batchSize());
+          long[][] batch = new long[rows][];
+          int[] into = new int[rows];
+          for (int r = 0; r < rows; r++) {
+            batch[r] = ids[byTokens[start + r]];
+            into[r] = group[byTokens[start + r]];
+          }
+          runs.add(workers.submit(() -> {
+            run(batch, into, vectors);
+            return null;
+          }));
+        }
       }
+      for (Future<?> run : runs) run.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while embedding", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("embedding failed: " + e.getCause().getMessage(), e.getCause());
+    } finally {
+      for (Future<?> run : runs) run.cancel(false); // no-ops once done; after a failure, the rest need not run
     }
     return Arrays.asList(vectors);
   }
 
   /**
-   * Tokenized in slices on the common pool: the tokenizer itself is fast, but turning its output
-   * into Java objects is not, and a GPU embeds faster than one thread can feed it.
+   * Rows for the batch starting at {@code start} (texts in ascending token count): up to the batch
+   * size, and no more than a batch of {@value #BUDGET_WIDTH}-token texts holds in all, so longer
+   * texts make shorter batches and a run's memory stays bounded (attention grows with the square
+   * of the width; fp32 batches of 256 × 256 tokens exhausted an H100's memory).
    */
-  private Encoding[] encode(List<String> texts) {
-    if (texts.size() <= TOKENIZE_SLICE) return tokenizer.encodeForModel(texts);
-    Encoding[] encodings = new Encoding[texts.size()];
-    IntStream.range(0, (texts.size() + TOKENIZE_SLICE - 1) / TOKENIZE_SLICE).parallel().forEach(slice -> {
-      int from = slice * TOKENIZE_SLICE;
-      Encoding[] part = tokenizer.encodeForModel(texts.subList(from, Math.min(texts.size(), from + TOKENIZE_SLICE)));
-      System.arraycopy(part, 0, encodings, from, part.length);
-    });
-    return encodings;
+  static int rowsFrom(long[][] ids, Integer[] byTokens, int start, int batchSize) {
+    long budget = (long) batchSize * BUDGET_WIDTH;
+    int rows = 1;
+    while (start + rows < byTokens.length && rows < batchSize
+        && (long) (rows + 1) * ids[byTokens[start + rows]].length <= budget) {
+      rows++;
+    }
+    return rows;
   }
 
-  private void run(Encoding[] encodings, Integer[] batch, float[][] into) throws OrtException {
+  /** One model run: {@code batch} holds token ids, whose vectors go to {@code into}'s positions. */
+  private void run(long[][] batch, int[] into, float[][] vectors) throws OrtException {
     int rows = batch.length;
     int width = 0;
-    for (int i : batch) width = Math.max(width, encodings[i].getIds().length);
+    for (long[] row : batch) width = Math.max(width, row.length);
     long[] ids = new long[rows * width];
     long[] mask = new long[rows * width];
-    long[] types = new long[rows * width];
     for (int r = 0; r < rows; r++) {
-      Encoding encoding = encodings[batch[r]];
-      long[] tokenIds = encoding.getIds();
-      System.arraycopy(tokenIds, 0, ids, r * width, tokenIds.length);
-      Arrays.fill(mask, r * width, r * width + tokenIds.length, 1L);
-      System.arraycopy(encoding.getTypeIds(), 0, types, r * width, tokenIds.length);
+      System.arraycopy(batch[r], 0, ids, r * width, batch[r].length);
+      Arrays.fill(mask, r * width, r * width + batch[r].length, 1L);
     }
     long[] shape = {rows, width};
+    // One sequence per text, so every token type is 0.
     try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
          OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-         OnnxTensor typeTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape)) {
+         OnnxTensor typeTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[rows * width]), shape)) {
       Map<String, OnnxTensor> inputs = takesTokenTypes
           ? Map.of("input_ids", idTensor, "attention_mask", maskTensor, "token_type_ids", typeTensor)
           : Map.of("input_ids", idTensor, "attention_mask", maskTensor);
       // Only the pooled, normalised vectors leave the runtime (see PooledGraph).
-      try (OrtSession.Result result = session.run(inputs, POOLED)) {
+      try (OrtSession.Result result = workerSession.get().run(inputs, POOLED)) {
         FloatBuffer pooled = ((OnnxTensor) result.get(0)).getFloatBuffer();
         for (int r = 0; r < rows; r++) {
           float[] vector = new float[DIMENSIONS];
           pooled.get(r * DIMENSIONS, vector);
-          into[batch[r]] = vector;
+          vectors[into[r]] = vector;
         }
       }
     }
@@ -231,11 +259,17 @@ public final class Embedder implements AutoCloseable {
   @Override
   public void close() {
     workers.shutdownNow();
-    try {
-      session.close();
-    } catch (OrtException e) {
-      log.warn("closing the embedding session failed", e);
-    }
+    closeAll(sessions);
     tokenizer.close();
+  }
+
+  private static void closeAll(List<OrtSession> sessions) {
+    for (OrtSession session : sessions) {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        log.warn("closing an embedding session failed", e);
+      }
+    }
   }
 }

@@ -63,4 +63,31 @@ class EmbedderTest {
     assertThat(cosine(a, b)).isGreaterThan(0.99999);
   }
 
+  @Test
+  void manyTextsOfMixedLengthsComeBackInTheirOwnOrder() {
+    // Batch 4: 150 texts make three tokenizing groups of 64, so order is restored across groups and batches.
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 150; i++) texts.add("passage " + i + " on topic " + (i * 7919 % 150) + " " + "filler words ".repeat((i * 37) % 90));
+
+    List<float[]> vectors = embedder.embedAll(texts);
+
+    assertThat(vectors).hasSize(texts.size());
+    for (int i : new int[] {0, 1, 63, 64, 65, 99, 128, 149}) {
+      assertThat(cosine(vectors.get(i), embedder.embed(texts.get(i)))).as("text %d", i).isGreaterThan(0.99999);
+    }
+  }
+
+  @Test
+  void aBatchHoldsAtMostItsSizeIn128TokenTextsWorthOfTokens() {
+    long[][] ids = new long[12][];
+    for (int i = 0; i < ids.length; i++) ids[i] = new long[i < 6 ? 100 : 256]; // ascending token counts
+    Integer[] byTokens = new Integer[ids.length];
+    for (int i = 0; i < ids.length; i++) byTokens[i] = i;
+
+    assertThat(Embedder.rowsFrom(ids, byTokens, 0, 4)).isEqualTo(4); // 4 × 100 ≤ 4 × 128
+    assertThat(Embedder.rowsFrom(ids, byTokens, 4, 4)).isEqualTo(2); // a third row would be 3 × 256 > 512
+    assertThat(Embedder.rowsFrom(ids, byTokens, 6, 4)).isEqualTo(2);
+    assertThat(Embedder.rowsFrom(ids, byTokens, 11, 4)).isEqualTo(1); // the last text
+    assertThat(Embedder.rowsFrom(ids, byTokens, 0, 1)).isEqualTo(1); // batch 1 is never split further
+  }
 }

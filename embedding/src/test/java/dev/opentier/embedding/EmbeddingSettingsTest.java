@@ -7,6 +7,9 @@ import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +27,8 @@ class EmbeddingSettingsTest {
     assertThat(auto.resolvedFor(false).batchSize()).isEqualTo(1);
     assertThat(auto.resolvedFor(true).parallelRuns()).isEqualTo(2);
     assertThat(auto.resolvedFor(true).batchSize()).isEqualTo(256);
+    assertThat(auto.resolvedFor(false).sessions()).isEqualTo(1);
+    assertThat(auto.resolvedFor(true).sessions()).isEqualTo(2); // a CUDA stream per run
   }
 
   @Test
@@ -34,6 +39,9 @@ class EmbeddingSettingsTest {
       assertThat(set.resolvedFor(cuda).parallelRuns()).isEqualTo(3);
       assertThat(set.resolvedFor(cuda).batchSize()).isEqualTo(8);
     }
+    EmbeddingSettings moreSessionsThanRuns = EmbeddingSettings.from(Settings.of(Map.of(
+        EmbeddingSettings.THREADS, "3", EmbeddingSettings.SESSIONS, "5")));
+    assertThat(moreSessionsThanRuns.resolvedFor(false).sessions()).isEqualTo(3);
     assertThatThrownBy(() -> EmbeddingSettings.from(Settings.of(Map.of(EmbeddingSettings.BATCH, "0"))))
         .isInstanceOf(SettingException.class).hasMessageContaining(EmbeddingSettings.BATCH);
   }
@@ -43,6 +51,23 @@ class EmbeddingSettingsTest {
     try (Embedder embedder = Embedder.create(EmbeddingSettings.from(Settings.of(Map.of(EmbeddingSettings.DEVICE, "cpu"))))) {
       assertThat(embedder.settings().parallelRuns()).isEqualTo(CORES);
       assertThat(embedder.settings().batchSize()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void runsSpreadOverSeveralSessionsEmbedAsOneSessionDoes() {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 40; i++) texts.add(TEXT + " " + "more words ".repeat(i));
+    Map<String, String> cpu = Map.of(EmbeddingSettings.DEVICE, "cpu", EmbeddingSettings.THREADS, "3", EmbeddingSettings.BATCH, "4");
+    Map<String, String> threeSessions = new HashMap<>(cpu);
+    threeSessions.put(EmbeddingSettings.SESSIONS, "3");
+
+    try (Embedder one = Embedder.create(EmbeddingSettings.from(Settings.of(cpu)));
+         Embedder three = Embedder.create(EmbeddingSettings.from(Settings.of(threeSessions)))) {
+      assertThat(three.settings().sessions()).isEqualTo(3);
+      List<float[]> expected = one.embedAll(texts);
+      List<float[]> actual = three.embedAll(texts);
+      for (int i = 0; i < texts.size(); i++) assertThat(Vectors.cosine(actual.get(i), expected.get(i))).isGreaterThan(0.99999);
     }
   }
 

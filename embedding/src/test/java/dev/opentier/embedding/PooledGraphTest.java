@@ -3,7 +3,6 @@ package dev.opentier.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -23,16 +22,16 @@ class PooledGraphTest {
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
     try (WordPieceTokenizer tokenizer = WordPieceTokenizer.forModel(EmbeddingSettings.Model.FP32);
          OrtSession session = environment.createSession(PooledGraph.append(model), new OrtSession.SessionOptions())) {
-      Encoding[] encodings = tokenizer.encodeForModel(TEXTS);
-      int rows = encodings.length;
+      long[][] tokenIds = tokenizer.idsForModel(TEXTS);
+      int rows = tokenIds.length;
       int width = 0;
-      for (Encoding e : encodings) width = Math.max(width, e.getIds().length);
+      for (long[] row : tokenIds) width = Math.max(width, row.length);
       long[][] ids = new long[rows][width];
       long[][] mask = new long[rows][width];
       long[][] types = new long[rows][width];
       for (int r = 0; r < rows; r++) {
-        for (int t = 0; t < encodings[r].getIds().length; t++) {
-          ids[r][t] = encodings[r].getIds()[t];
+        for (int t = 0; t < tokenIds[r].length; t++) {
+          ids[r][t] = tokenIds[r][t];
           mask[r][t] = 1;
         }
       }
@@ -45,7 +44,7 @@ class PooledGraphTest {
         float[][][] hidden = (float[][][]) result.get("last_hidden_state").orElseThrow().getValue();
         float[][][] pooled = (float[][][]) result.get(PooledGraph.OUTPUT).orElseThrow().getValue();
         for (int r = 0; r < rows; r++) {
-          int tokens = encodings[r].getIds().length;
+          int tokens = tokenIds[r].length;
           double[] mean = new double[Embedder.DIMENSIONS];
           for (int t = 0; t < tokens; t++) {
             for (int d = 0; d < mean.length; d++) mean[d] += hidden[r][t][d] / tokens;
