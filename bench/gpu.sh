@@ -58,9 +58,9 @@ run_bench() {
       && fp16_graph "$work/all-minilm-l6-v2.onnx" "$work/all-minilm-l6-v2-fp16-fused.onnx"; then
     extra=(OPENTIER_EMBEDDING_MODEL_FILE="$work/all-minilm-l6-v2-fp16-fused.onnx")
   fi
-  # GPU_CONFIGS: BATCH:RUNS:SESSIONS per benchmark run (sessions: ONNX Runtime sessions, a CUDA stream each).
+  # GPU_CONFIGS: BATCH:RUNS:SESSIONS per benchmark run (sessions: ONNX Runtime sessions the runs share).
   local config batch runs sessions
-  for config in ${GPU_CONFIGS:-256:2:2 512:2:2}; do
+  for config in ${GPU_CONFIGS:-256:4:4 256:4:1 512:4:4}; do
     IFS=: read -r batch runs sessions <<<"$config"
     echo "== batch $batch, $runs parallel runs, ${sessions:-$runs} sessions"
     env OPENTIER_EMBEDDING_DEVICE="${GPU_DEVICE:-cuda}" OPENTIER_EMBEDDING_BATCH="$batch" OPENTIER_EMBEDDING_THREADS="$runs" \

@@ -16,7 +16,7 @@ import java.nio.file.Path;
  *     small); a run holds at most this many 128-token texts' worth of tokens, so texts up to 256
  *     tokens make runs of fewer rows; {@link #BY_DEVICE} likewise
  * @param sessions ONNX Runtime sessions the parallel runs are spread over (at most one per run);
- *     {@link #BY_DEVICE}: one per run on CUDA, so each run has a CUDA stream of its own, one on CPU
+ *     {@link #BY_DEVICE}: one per run on CUDA, one on CPU
  * @param modelFile an ONNX graph of the same model to run instead of the built-in weights (same
  *     inputs, a float {@code last_hidden_state} output), such as the fp16 graph with fused attention
  *     that {@code onnxruntime.transformers.optimizer} makes for GPUs; null for the built-in weights
@@ -69,11 +69,12 @@ public record EmbeddingSettings(Device device, Model model, int parallelRuns, in
   /**
    * These settings on the device the embedder runs on, {@link #BY_DEVICE} replaced by its defaults.
    * On CPU one text per run on one thread per worker wastes nothing on padding and scales with
-   * cores; a GPU wants large batches, and two runs at once to overlap the host's work with its own
-   * (each run holds its activations on the card: 8 fp32 runs of 256 exhausted an H100's 80 GB).
+   * cores. A GPU wants large batches, and several runs at once, each in a session of its own, to
+   * overlap the host's work with its own: on an H100, 4 runs over 4 sessions embedded fp32 chunks at
+   * the full window 10–19 % faster than 2 runs or 1 shared session (BENCHMARKS.md).
    */
   public EmbeddingSettings resolvedFor(boolean cuda) {
-    int runs = parallelRuns != BY_DEVICE ? parallelRuns : cuda ? 2 : Runtime.getRuntime().availableProcessors();
+    int runs = parallelRuns != BY_DEVICE ? parallelRuns : cuda ? 4 : Runtime.getRuntime().availableProcessors();
     return new EmbeddingSettings(device, model, runs,
         batchSize != BY_DEVICE ? batchSize : cuda ? 256 : 1,
         Math.min(runs, sessions != BY_DEVICE ? sessions : cuda ? runs : 1),

@@ -25,10 +25,10 @@ class EmbeddingSettingsTest {
     assertThat(auto.device()).isEqualTo(EmbeddingSettings.Device.AUTO);
     assertThat(auto.resolvedFor(false).parallelRuns()).isEqualTo(CORES);
     assertThat(auto.resolvedFor(false).batchSize()).isEqualTo(1);
-    assertThat(auto.resolvedFor(true).parallelRuns()).isEqualTo(2);
+    assertThat(auto.resolvedFor(true).parallelRuns()).isEqualTo(4);
     assertThat(auto.resolvedFor(true).batchSize()).isEqualTo(256);
     assertThat(auto.resolvedFor(false).sessions()).isEqualTo(1);
-    assertThat(auto.resolvedFor(true).sessions()).isEqualTo(2); // a CUDA stream per run
+    assertThat(auto.resolvedFor(true).sessions()).isEqualTo(4); // a session per run
   }
 
   @Test
