@@ -40,6 +40,7 @@ public final class BenchEmbed {
     if (configured.modelFile() != null) variants.add(configured);
 
     List<float[]> fp32Full = null;
+    double langchain4jFp32Rate = 0;
     for (EmbeddingSettings settings : variants) {
       try (Embedder ours = Embedder.create(settings)) {
         // Chunked, cut and counted once per distinct chunk (in parallel), then repeated to the count.
@@ -77,6 +78,12 @@ public final class BenchEmbed {
           List<float[]> theirVectors = theirs.stream().map(e -> e.vector()).toList();
           System.out.printf(Locale.ROOT, "%s langchain4j @128 tokens: %.1f chunks/s%n", name, theirRate);
           System.out.printf(Locale.ROOT, "%s ratio vs langchain4j: %.2fx%n", name, oursRate / theirRate);
+          if (settings.model() == EmbeddingSettings.Model.FP32) {
+            langchain4jFp32Rate = theirRate;
+          } else if (langchain4jFp32Rate > 0) {
+            // Also against langchain4j's fp32 embedder, the reference embedder of the figures.
+            System.out.printf(Locale.ROOT, "%s ratio vs langchain4j's fp32 embedder: %.2fx%n", name, oursRate / langchain4jFp32Rate);
+          }
           System.out.printf(Locale.ROOT, "%s cosine to langchain4j: %s%n", name, agreement(oursAt128, theirVectors));
         }
 
