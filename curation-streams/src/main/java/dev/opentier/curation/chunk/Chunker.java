@@ -95,8 +95,8 @@ public final class Chunker {
   }
 
   private void addSentence(String text, int from, int to, Integer page, int section, List<Unit> into, int limit) {
-    Encoding encoding = tokenizer.encodeUntruncated(text.substring(from, to));
-    int tokens = encoding.getIds().length - SPECIAL_TOKENS;
+    String sentence = text.substring(from, to);
+    int tokens = tokenizer.countTokens(sentence) - SPECIAL_TOKENS; // ids only: no per-token objects
     int budget = limit - SPECIAL_TOKENS;
     if (tokens <= budget) {
       if (tokens > 0) into.add(new Unit(from, to, tokens, page, section));
@@ -104,6 +104,7 @@ public final class Chunker {
     }
     // Longer than the window: cut at token boundaries, a little under the budget at a time (a cut
     // inside a word can re-tokenise a few pieces differently when the window is counted alone).
+    Encoding encoding = tokenizer.encodeUntruncated(sentence);
     int window = budget - 8;
     CharSpan[] spans = encoding.getCharTokenSpans();
     long[] special = encoding.getSpecialTokenMask();
