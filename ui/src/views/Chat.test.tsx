@@ -15,11 +15,20 @@ it("shows an extractive answer with its sources, and opens a cited passage", asy
     streaming: false,
     messages: [
       { id: "q", role: "user", content: "How do bees find food?", sources: [], partial: false },
-      { id: "a", role: "assistant", content: "The waggle dance points to food [1].", sources: [{ index: 1, passage }], partial: false, extractive: true },
+      {
+        id: "a",
+        role: "assistant",
+        content: "Extractive answer (no language model is configured; these sentences are quoted from your documents): The waggle dance points to food [1].",
+        sources: [{ index: 1, passage }],
+        partial: false,
+        extractive: true,
+      },
     ],
   });
   await act(async () => render(<Chat />));
-  expect(screen.getByText(/Extractive answer/)).toBeTruthy();
+  // The app's note, once: the server's own sentence before the answer is not shown as well.
+  expect(screen.getAllByText(/Extractive answer/)).toHaveLength(1);
+  expect(screen.getByText(/The waggle dance points to food/).textContent).not.toContain("no language model");
   fireEvent.click(screen.getByRole("button", { name: "[1] Bee dances" }));
   const cited = screen.getByRole("complementary", { name: "Cited passage" });
   expect(cited.textContent).toContain("Foraging › Dance");

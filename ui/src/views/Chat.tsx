@@ -119,11 +119,18 @@ export function Chat() {
   );
 }
 
+/** The sentence intelligence puts before an extractive answer (for API clients); the app shows its own note instead. */
+const EXTRACTIVE_PREFIX = /^Extractive answer \([^)]*\):\s*/;
+
 function MessageView({ message, onCite }: { message: ChatMessage; onCite: (source: Source) => void }) {
+  const quoted = message.role === "assistant" && EXTRACTIVE_PREFIX.test(message.content);
+  const content = quoted ? message.content.replace(EXTRACTIVE_PREFIX, "") : message.content;
   return (
     <article className={`message ${message.role}`}>
-      {message.extractive && <p className="note">Extractive answer: no language model is configured, these sentences are quoted from your documents.</p>}
-      {message.content && (
+      {(message.extractive || quoted) && (
+        <p className="note">Extractive answer: no language model is configured, these sentences are quoted from your documents.</p>
+      )}
+      {content && (
         <Markdown
           components={{
             // [n] markers open the passage they cite; other links stay plain links, opened elsewhere
@@ -144,7 +151,7 @@ function MessageView({ message, onCite }: { message: ChatMessage; onCite: (sourc
             },
           }}
         >
-          {linkCitations(message.content, new Set(message.sources.map((s) => s.index)))}
+          {linkCitations(content, new Set(message.sources.map((s) => s.index)))}
         </Markdown>
       )}
       {message.error && (
