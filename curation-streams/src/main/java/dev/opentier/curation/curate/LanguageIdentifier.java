@@ -9,7 +9,7 @@ import java.util.Locale;
  * The language stage: identifies a document's language with Lingua (all its languages, low-accuracy
  * mode: trigram models only, about 60 MB, accurate for texts over ~120 characters) from its first
  * 600 characters. Detection time grows with the sample: on a 2-core machine 600 characters cost
- * about 5.5 ms a document, 300 characters 3.5 ms but 1.2 % of SciFact's English abstracts were then
+ * about 5.5 ms a document, 300 characters 3.5 ms but 1.4 % of SciFact's English abstracts were then
  * taken for another language (0.2 % at 600). The models are loaded when the stage is built (0.8 s),
  * not by the first documents: loaded on demand they held the first one 1.5 s and cost the stream
  * about 2.5 s over its first thousand. Thread-safe: Lingua's detector is.
