@@ -71,7 +71,7 @@ public record EmbeddingSettings(Device device, Model model, int parallelRuns, in
    * On CPU one text per run on one thread per worker wastes nothing on padding and scales with
    * cores. A GPU wants large batches, and several runs at once, each in a session of its own, to
    * overlap the host's work with its own: on an H100, 4 runs over 4 sessions embedded fp32 chunks at
-   * the full window 10–19 % faster than 2 runs or 1 shared session (BENCHMARKS.md).
+   * the full window 9–19 % faster than 2 runs or 1 shared session (BENCHMARKS.md).
    */
   public EmbeddingSettings resolvedFor(boolean cuda) {
     int runs = parallelRuns != BY_DEVICE ? parallelRuns : cuda ? 4 : Runtime.getRuntime().availableProcessors();
