@@ -80,11 +80,11 @@ public final class Embedder implements AutoCloseable {
     WordPieceTokenizer tokenizer = WordPieceTokenizer.forModel(settings.model());
     try {
       OrtSession session = null;
-      String device = "cpu";
+      boolean cuda = false;
       if (settings.device() != EmbeddingSettings.Device.CPU && cudaAvailable()) {
         try {
-          session = environment.createSession(weights, options(settings, true));
-          device = "cuda";
+          session = environment.createSession(weights, options(true));
+          cuda = true;
         } catch (OrtException e) {
           if (settings.device() == EmbeddingSettings.Device.CUDA) throw e;
           log.warn("CUDA is listed by ONNX Runtime but could not be used ({}); embedding on CPU", e.getMessage());
@@ -93,12 +93,13 @@ public final class Embedder implements AutoCloseable {
         throw new SettingException(EmbeddingSettings.DEVICE,
             "cuda was asked for but this ONNX Runtime has no CUDA provider (build with -Pgpu-cuda13 or -Pgpu on a machine with CUDA)");
       }
-      if (session == null) session = environment.createSession(weights, options(settings, false));
-      EmbeddingSettings resolved = settings.resolvedFor(device.equals("cuda"));
+      if (session == null) session = environment.createSession(weights, options(false));
+      String device = cuda ? "cuda" : "cpu";
+      EmbeddingSettings resolved = settings.resolvedFor(cuda);
       List<OrtSession> sessions = new ArrayList<>(List.of(session));
       try {
         while (sessions.size() < resolved.sessions()) {
-          sessions.add(environment.createSession(weights, options(settings, device.equals("cuda"))));
+          sessions.add(environment.createSession(weights, options(cuda)));
         }
       } catch (OrtException e) {
         closeAll(sessions);
@@ -226,7 +227,7 @@ public final class Embedder implements AutoCloseable {
     }
   }
 
-  private static OrtSession.SessionOptions options(EmbeddingSettings settings, boolean cuda) throws OrtException {
+  private static OrtSession.SessionOptions options(boolean cuda) throws OrtException {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     options.setIntraOpNumThreads(1);

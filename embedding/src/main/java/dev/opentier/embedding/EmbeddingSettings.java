@@ -29,7 +29,7 @@ public record EmbeddingSettings(Device device, Model model, int parallelRuns, in
   public static final String BATCH = "OPENTIER_EMBEDDING_BATCH";
   public static final String SESSIONS = "OPENTIER_EMBEDDING_SESSIONS";
   public static final String MODEL_FILE = "OPENTIER_EMBEDDING_MODEL_FILE";
-  /** Runs or batch size not set: the device's default, once {@code auto} has found the device. */
+  /** Runs, batch size or sessions not set: the device's default, once {@code auto} has found the device. */
   public static final int BY_DEVICE = 0;
 
   public enum Device { AUTO, CPU, CUDA }
