@@ -98,7 +98,7 @@ public final class QueryApi implements AutoCloseable {
       Sessions sessions = new Sessions(database.dsl(), authSettings);
       AdminBootstrap.ensureAdmin(accounts, authSettings);
       String publicUrl = settings.string(PUBLIC_URL, "http://127.0.0.1:" + own.port());
-      EmailRoutes email = new EmailRoutes(accounts, new AccountTokens(database.dsl()), new Mailer(settings), publicUrl);
+      EmailRoutes email = new EmailRoutes(accounts, sessions, new AccountTokens(database.dsl()), new Mailer(settings), publicUrl);
       Cookies cookies = new Cookies(publicUrl);
       OAuthRoutes oauth = new OAuthRoutes(OAuthProvider.configured(settings), database.dsl(), accounts, sessions, publicUrl,
           authSettings.absoluteTimeout(), cookies);
@@ -117,7 +117,7 @@ public final class QueryApi implements AutoCloseable {
       Javalin app = GatewayApp.create(new GatewayApp.Dependencies(corsOrigins, readiness,
           new ClientAddress(settings.string(ClientAddress.TRUSTED_PROXIES, "")), new AuthGuard(sessions, authSettings),
           new RateLimits(settings), metrics, new WebApp(settings), uploads, new AuthRoutes(accounts, sessions, authSettings, email, cookies), email, oauth,
-          new AdminRoutes(database.dsl(), accounts, authSettings.idleTimeout()), chat, new SearchRoutes(intelligence), documents, jobs, ops));
+          new AdminRoutes(database.dsl(), accounts, sessions, authSettings.idleTimeout()), chat, new SearchRoutes(intelligence), documents, jobs, ops));
       try {
         app.start(own.host(), own.port());
       } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import dev.opentier.platform.db.schema.tables.records.UsersRecord;
 import dev.opentier.queryapi.auth.Accounts;
 import dev.opentier.queryapi.auth.AuthRoutes.UserView;
 import dev.opentier.queryapi.auth.Principal;
+import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.edge.ApiException;
 import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.Params;
@@ -47,11 +48,13 @@ public final class AdminRoutes {
 
   private final DSLContext db;
   private final Accounts accounts;
+  private final Sessions sessions;
   private final Duration sessionIdle;
 
-  public AdminRoutes(DSLContext db, Accounts accounts, Duration sessionIdle) {
+  public AdminRoutes(DSLContext db, Accounts accounts, Sessions sessions, Duration sessionIdle) {
     this.db = db;
     this.accounts = accounts;
+    this.sessions = sessions;
     this.sessionIdle = sessionIdle;
   }
 
@@ -109,6 +112,7 @@ public final class AdminRoutes {
         if (change.disabled()) t.deleteFrom(SESSIONS).where(SESSIONS.USER_ID.eq(user.getId())).execute();
       }
     });
+    sessions.forgetUser(user.getId());
     String action = change.role() != null ? "admin.user.role:" + change.role() : "";
     if (change.disabled() != null) action += (action.isEmpty() ? "" : ",") + (change.disabled() ? "admin.user.disable" : "admin.user.enable");
     accounts.audit(admin.userId(), action.isEmpty() ? "admin.user.noop" : action, "user", user.getId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
@@ -120,6 +124,7 @@ public final class AdminRoutes {
     UsersRecord user = user(ctx);
     if (user.getId().equals(admin.userId())) throw new ApiException(HttpStatus.CONFLICT, "conflict", "an admin cannot delete themselves here");
     accounts.delete(user.getId());
+    sessions.forgetUser(user.getId());
     accounts.audit(admin.userId(), "admin.user.delete", "user", user.getId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.NO_CONTENT);
   }

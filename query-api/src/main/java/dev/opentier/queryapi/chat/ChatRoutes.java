@@ -146,12 +146,19 @@ public final class ChatRoutes {
   public void send(Context ctx) throws InterruptedException {
     long received = System.nanoTime();
     Principal user = principal(ctx);
-    ConversationsRecord conversation = owned(ctx, user);
-    ChatInput input = ctx.bodyAsClass(ChatInput.class);
-    ChatRequest request = request(conversation.getId(), user.userId(), input);
+    UUID id = Params.uuidPath(ctx, "id", "conversation");
+    ChatRequest request = request(id, user.userId(), ctx.bodyAsClass(ChatInput.class));
     intelligence.requireReady();
 
+    // The call starts before the ownership lookup, which then runs while intelligence works: the
+    // first token waits for one query fewer. Intelligence refuses another user's conversation by
+    // itself (NOT_FOUND) before it stores or generates anything, so starting early leaks nothing.
     ChatCall call = ChatCall.start(intelligence.channel(), request);
+    ConversationsRecord conversation = conversations.owned(id, user.userId()).orElse(null);
+    if (conversation == null) {
+      call.cancel("not the caller's conversation");
+      throw notFound();
+    }
     ChatCall.Item first = call.next(firstEvent);
     if (first == null) {
       call.cancel("no answer in time");
@@ -310,7 +317,7 @@ public final class ChatRoutes {
       public void onFailure(Throwable t) {
         log.info("no title for conversation {}: {}", conversation.getId(), t.getMessage());
       }
-    }, MoreExecutors.directExecutor());
+    }, command -> Thread.ofVirtual().start(command)); // it writes to the database: off the gRPC transport's thread
     return title;
   }
 

@@ -43,6 +43,10 @@ public final class IntelligenceChannel implements AutoCloseable {
   public static IntelligenceChannel connect(String target, Duration eagerTimeout) {
     ManagedChannel channel = NettyChannelBuilder.forTarget(target)
         .usePlaintext()
+        // Responses are handed to observers on the transport's own thread, one hand-off less per
+        // answer token. So an asynchronous observer must not block: ChatCall only queues, and the
+        // title's database write runs on a thread of its own.
+        .directExecutor()
         .intercept(new RequestIdInterceptor())
         .keepAliveTime(30, TimeUnit.SECONDS)
         .build();

@@ -2,6 +2,7 @@ package dev.opentier.queryapi.auth;
 
 import static dev.opentier.platform.db.schema.Tables.SESSIONS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
@@ -170,6 +172,19 @@ class AuthIT {
     } finally {
       root.detachAppender(captured);
     }
+  }
+
+  @Test
+  void aSessionEndedBehindTheGatewaysBackStopsWorkingWithinTheCacheTime() throws Exception {
+    post("/api/auth/register", Map.of("email", "mallet@example.org", "password", "two seconds at most"), null);
+    String token = body(post("/api/auth/login", Map.of("email", "mallet@example.org", "password", "two seconds at most"), null)).get("token").asText();
+    assertThat(get("/api/auth/me", token).statusCode()).isEqualTo(200);
+
+    // Another writer (a second gateway instance, an operator's SQL) ends the session.
+    database.dsl().deleteFrom(SESSIONS).where(SESSIONS.TOKEN_HASH.eq(SessionToken.hash(token))).execute();
+
+    // OPENTIER_SESSION_CACHE_SECONDS is 2 by default: the gateway may remember it that long, no longer.
+    await().atMost(Duration.ofSeconds(6)).until(() -> get("/api/auth/me", token).statusCode() == 401);
   }
 
   @Test
