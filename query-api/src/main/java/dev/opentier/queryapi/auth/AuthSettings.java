@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Accounts and sessions: session lifetimes, how long an authenticated session is remembered, the origins allowed to send cookie-authenticated
- * unsafe requests (CSRF), and the first admin.
+ * Accounts and sessions: session lifetimes, how long an authenticated session is remembered, the
+ * origins allowed to send cookie-authenticated unsafe requests (CSRF), and the first admin.
  */
 public record AuthSettings(Duration idleTimeout, Duration absoluteTimeout, Duration sessionCache, List<String> allowedOrigins,
                            Optional<String> adminEmail, Optional<String> adminPassword) {

@@ -24,7 +24,7 @@ import org.jooq.DSLContext;
  * a 2-core machine the lookup was 1.5 ms of each request. Whatever this process changes is
  * forgotten at once: a revoked session, and every session of a user whose account changed
  * ({@link #forgetUser}). A change made elsewhere (another gateway instance, SQL by hand) takes
- * effect within that time.
+ * effect within that time; so does a revocation that races a lookup already under way.
  */
 public final class Sessions {
   /** last_seen_at is written at most this often per session, so reads stay reads. */
