@@ -180,7 +180,7 @@ public final class BenchGateway {
    * on the calling thread with TCP_NODELAY, as curl and browsers do, so the figure is the gateway's
    * rather than a client's thread hand-offs. (java.net.http's client passes every read through its
    * selector thread and an executor; on a 2-core machine that added about 4 ms to each first
-   * token.) The stream is read to its end, so the connection is kept for the next question.
+   * token.) The connection is kept for the next question.
    */
   private double sequentialFirstToken(CloseableHttpClient client, String conversation, String question) throws IOException {
     HttpPost post = new HttpPost(base + "/api/conversations/" + conversation + "/messages");
@@ -188,19 +188,12 @@ public final class BenchGateway {
     post.setHeader("Accept", "text/event-stream");
     post.setEntity(new ByteArrayEntity(JSON.writeValueAsBytes(Map.of("message", question)), ContentType.APPLICATION_JSON));
     long started = System.nanoTime();
-    return client.execute(post, response -> {
+    Stream stream = client.execute(post, response -> {
       if (response.getCode() != 200) throw new IOException("HTTP " + response.getCode() + " for a chat message");
-      double first = -1;
-      boolean done = false;
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.getEntity().getContent(), StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          if (first < 0 && line.equals("event: token")) first = (System.nanoTime() - started) / 1e6;
-          if (line.equals("event: done")) done = true;
-        }
-      }
-      if (!done) throw new IOException("a chat stream ended without its done event");
-      return first;
+      return readToEnd(response.getEntity().getContent(), started);
     });
+    if (stream.failure() != null) throw new IOException(stream.failure());
+    return stream.firstTokenMs();
   }
 
   record Stream(double firstTokenMs, double totalMs, String failure) {}
@@ -221,21 +214,28 @@ public final class BenchGateway {
         String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
         return new Stream(-1, -1, "HTTP " + response.statusCode() + " " + body);
       }
-      double first = -1;
-      String failure = "the stream ended without a done event";
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          if (first < 0 && line.equals("event: token")) first = (System.nanoTime() - started) / 1e6;
-          // Read to the end of the response (the server ends it after done or error), as a browser
-          // does: a body left unread makes the client close the connection instead of reusing it.
-          if (line.equals("event: done")) failure = null;
-          if (line.equals("event: error")) failure = "error event: " + lines.readLine();
-        }
-      }
-      return new Stream(first, (System.nanoTime() - started) / 1e6, failure);
+      return readToEnd(response.body(), started);
     } catch (IOException | InterruptedException e) {
       return new Stream(-1, -1, e.toString());
     }
+  }
+
+  /**
+   * Reads a chat's event stream to its end (the server ends it after done or error), as a browser
+   * does: a body left unread makes a client close the connection instead of reusing it. Times are
+   * from {@code started}.
+   */
+  private static Stream readToEnd(InputStream body, long started) throws IOException {
+    double first = -1;
+    String failure = "the stream ended without a done event";
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (first < 0 && line.equals("event: token")) first = (System.nanoTime() - started) / 1e6;
+        if (line.equals("event: done")) failure = null;
+        if (line.equals("event: error")) failure = "error event: " + lines.readLine();
+      }
+    }
+    return new Stream(first, (System.nanoTime() - started) / 1e6, failure);
   }
 
   /** STREAMS chats started together over SSE, each in its own conversation, held to their end. */
