@@ -76,9 +76,13 @@ public final class PipelineHarness implements AutoCloseable {
     return await(job);
   }
 
+  /**
+   * Waits for the job to conclude. The bound is generous: CurationIT's 2,000 documents (3,530
+   * chunks) take 4–5 minutes on a slow 2-core machine, where embedding alone runs at 25 chunks/s.
+   */
   public JobProgress await(UUID job) throws InterruptedException {
-    JobProgress progress = ingestion.await(job, Duration.ofMinutes(5), p -> {});
-    if (!progress.finished()) throw new AssertionError("the pipeline did not conclude job " + job + " in 5 minutes: " + progress);
+    JobProgress progress = ingestion.await(job, Duration.ofMinutes(10), p -> {});
+    if (!progress.finished()) throw new AssertionError("the pipeline did not conclude job " + job + " in 10 minutes: " + progress);
     return progress;
   }
 
