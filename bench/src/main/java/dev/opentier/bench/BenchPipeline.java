@@ -55,10 +55,11 @@ public final class BenchPipeline {
       var db = database.dsl();
       var options = new Ingestion.Options(DocumentEvent.Visibility.PRIVATE, null, null, false);
 
+      Source scifact = new JsonlSource(corpus, prefix, 20 * 1024 * 1024);
       if (warmup > 0) {
         long warmupStarted = System.nanoTime();
         JobProgress warm = ingestion.await(
-            ingestion.submit(slice(new JsonlSource(corpus, prefix, 20 * 1024 * 1024), limit, warmup), options, (d, b) -> {}),
+            ingestion.submit(slice(scifact, limit, warmup), options, (d, b) -> {}),
             Duration.ofHours(1), p -> {});
         double warmupSeconds = (System.nanoTime() - warmupStarted) / 1e9;
         System.out.printf(Locale.ROOT, "warm-up (not counted): %d documents, %d chunks in %.1f s: %.1f documents/s, %.1f chunks/s%n",
@@ -66,7 +67,7 @@ public final class BenchPipeline {
       }
 
       long started = System.nanoTime();
-      UUID job = ingestion.submit(slice(new JsonlSource(corpus, prefix, 20 * 1024 * 1024), 0, limit), options, (d, b) -> {});
+      UUID job = ingestion.submit(slice(scifact, 0, limit), options, (d, b) -> {});
       JobProgress done = ingestion.await(job, Duration.ofHours(1), p -> {});
       double seconds = (System.nanoTime() - started) / 1e9;
       System.out.printf(Locale.ROOT, "pipeline: %d documents (%d indexed), %d chunks in %.1f s: %.1f documents/s, %.1f chunks/s "

@@ -13,7 +13,7 @@ import opennlp.tools.langdetect.LanguageDetectorModel;
  * The language stage: identifies a document's language from its first 400 characters with Apache
  * OpenNLP's language detector and its published model ({@code langdetect-183.bin}, 103 languages,
  * character n-grams, from the Maven artifact {@code opennlp-models-langdetect}). It replaced Lingua
- * (low-accuracy mode), which cost 6.5–7 ms a document on a 2-core machine against 0.7 ms here: of
+ * (low-accuracy mode), which cost 6.5–7 ms a document on a 2-core machine against 0.5–0.7 ms here: of
  * SciFact's first 2,000 abstracts (all English) it took every one for English, Lingua 1,989. Its
  * cost grows with the sample: 0.73 ms a document at 600 characters, 0.52 at 400 (still all 2,000
  * English), 0.35 at 300 (1,995). The

@@ -40,13 +40,13 @@ class PiiRedactorTest {
 
   @Test
   void theOnePassPrecheckLetThroughEveryPatternThatCanMatch() {
-    assertThat(PiiRedactor.Shape.of("mail a@b.co, card 4111-1111 1111-1111, host 10.0.0.1, v6 fe80::1"))
-        .isEqualTo(new PiiRedactor.Shape(true, true, true, true));
+    assertThat(PiiRedactor.Precheck.of("mail a@b.co, card 4111-1111 1111-1111, host 10.0.0.1, v6 fe80::1"))
+        .isEqualTo(new PiiRedactor.Precheck(true, true, true, true));
     // Prose with numbers: none of the four patterns can match, so none is run.
-    assertThat(PiiRedactor.Shape.of("In 2019, 1,245 patients (95% CI 1.2-3.4) were seen at 12:30; version 1.2.3 shipped."))
-        .isEqualTo(new PiiRedactor.Shape(false, false, false, false));
+    assertThat(PiiRedactor.Precheck.of("In 2019, 1,245 patients (95% CI 1.2-3.4) were seen at 12:30; version 1.2.3 shipped."))
+        .isEqualTo(new PiiRedactor.Precheck(false, false, false, false));
     // Short of the minimum by one: 12 digits, 3 digits in an address, one colon.
-    assertThat(PiiRedactor.Shape.of("4111 1111 1111 and 1.0.0. and fe80:1"))
-        .isEqualTo(new PiiRedactor.Shape(false, false, false, false));
+    assertThat(PiiRedactor.Precheck.of("4111 1111 1111 and 1.0.0. and fe80:1"))
+        .isEqualTo(new PiiRedactor.Precheck(false, false, false, false));
   }
 }

@@ -78,7 +78,7 @@ public final class PipelineHarness implements AutoCloseable {
 
   /**
    * Waits for the job to conclude. The bound is generous: CurationIT's 2,000 documents (3,530
-   * chunks) take 4–5 minutes on a slow 2-core machine, where embedding alone runs at 25 chunks/s.
+   * chunks) took 5.5 minutes on a slow 2-core machine, where embedding alone runs at 25 chunks/s.
    */
   public JobProgress await(UUID job) throws InterruptedException {
     JobProgress progress = ingestion.await(job, Duration.ofMinutes(10), p -> {});
