@@ -67,6 +67,16 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--tune", description = "also search fusion parameters (rrf k, dense weight) on this split and print the best")
   boolean tune;
 
+  @Option(names = "--top-k", defaultValue = "200", description = "chunks a query asks Search for (1 to 200; documents rank by their best chunk)")
+  int topK;
+
+  @Option(names = "--candidates", split = ",", description = "also run hybrid with each of these candidate counts per list (instead of "
+      + RetrievalSettings.CANDIDATES + ")")
+  List<Integer> candidates = List.of();
+
+  @Option(names = "--reuse", description = "search a database kept by an earlier --keep run instead of ingesting again (kept afterwards)")
+  String reuse;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new EvalBeir()).execute(args));
   }
@@ -79,7 +89,11 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
     Map<String, Map<String, Integer>> qrels = BenchQuality.readQrels(dir.resolve("qrels").resolve(split + ".tsv"));
     List<String> queryIds = queries.keySet().stream().filter(qrels::containsKey).toList();
 
-    OwnDatabase own = OwnDatabase.create("eval");
+    if (topK < 1 || topK > RetrievalGrpcService.MAX_TOP_K) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--top-k must be 1 to " + RetrievalGrpcService.MAX_TOP_K);
+    }
+    OwnDatabase own = reuse != null ? OwnDatabase.existing(reuse) : OwnDatabase.create("eval");
+    boolean keeping = keep || reuse != null;
     String namespace = own.name();
     String databaseUrl = own.url();
     Map<String, String> env = own.env();
@@ -93,55 +107,37 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
     KafkaSettings kafka = KafkaSettings.from(settings);
     System.out.printf("eval: namespace %s (database %s, topics %s*)%n", namespace, databaseUrl, kafka.topicPrefix());
     try (Database database = Database.connect(DatabaseSettings.from(settings), "eval")) {
-      new Migrations(database.dataSource()).apply();
-      try (KafkaCluster cluster = new KafkaCluster(kafka)) {
-        cluster.requireReachable(Duration.ofSeconds(10));
-        cluster.createMissingTopics();
+      if (reuse == null) {
+        new Migrations(database.dataSource()).apply();
+        try (KafkaCluster cluster = new KafkaCluster(kafka)) {
+          cluster.requireReachable(Duration.ofSeconds(10));
+          cluster.createMissingTopics();
+        }
+        ingest(settings, database, kafka, corpus);
       }
-      ingest(settings, database, kafka, corpus);
+      List<SearchMode> modes = switch (mode) {
+        case "all" -> List.of(SearchMode.SEARCH_MODE_DENSE, SearchMode.SEARCH_MODE_LEXICAL, SearchMode.SEARCH_MODE_HYBRID);
+        case "dense" -> List.of(SearchMode.SEARCH_MODE_DENSE);
+        case "lexical" -> List.of(SearchMode.SEARCH_MODE_LEXICAL);
+        case "hybrid" -> List.of(SearchMode.SEARCH_MODE_HYBRID);
+        default -> throw new CommandLine.ParameterException(new CommandLine(this), "--mode must be dense, lexical, hybrid or all");
+      };
+      System.out.printf("eval: %d queries with judgements in the %s split, top %d chunks a query%n", queryIds.size(), split, topK);
       try (Embedder embedder = Embedder.create(EmbeddingSettings.from(settings))) {
         RetrievalSettings retrievalSettings = RetrievalSettings.from(settings);
-        HybridRetriever retriever = new HybridRetriever(database.dsl(), embedder, retrievalSettings);
-        retriever.refreshLexicon(true);
-        String name = "eval-" + namespace;
-        Server grpc = InProcessServerBuilder.forName(name).directExecutor()
-            .addService(io.grpc.ServerInterceptors.intercept(new RetrievalGrpcService(retriever, new Passages(database.dsl())),
-                new dev.opentier.intelligence.Failures())).build().start();
-        ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        try {
-          var search = RetrievalServiceGrpc.newBlockingStub(channel);
-          System.out.printf("eval: %d queries with judgements in the %s split%n", queryIds.size(), split);
-          List<SearchMode> modes = switch (mode) {
-            case "all" -> List.of(SearchMode.SEARCH_MODE_DENSE, SearchMode.SEARCH_MODE_LEXICAL, SearchMode.SEARCH_MODE_HYBRID);
-            case "dense" -> List.of(SearchMode.SEARCH_MODE_DENSE);
-            case "lexical" -> List.of(SearchMode.SEARCH_MODE_LEXICAL);
-            case "hybrid" -> List.of(SearchMode.SEARCH_MODE_HYBRID);
-            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--mode must be dense, lexical, hybrid or all");
-          };
-          Map<String, List<Passage>> hybridResults = new HashMap<>();
-          for (SearchMode searchMode : modes) {
-            Map<String, List<String>> rankings = new HashMap<>();
-            long started = System.nanoTime();
-            for (String id : queryIds) {
-              List<Passage> passages = search.search(SearchRequest.newBuilder().setQuery(queries.get(id)).setTopK(RetrievalGrpcService.MAX_TOP_K)
-                  .setMode(searchMode).build()).getPassagesList();
-              if (searchMode == SearchMode.SEARCH_MODE_HYBRID) hybridResults.put(id, passages);
-              rankings.put(id, documents(passages));
-            }
-            double millis = (System.nanoTime() - started) / 1e6 / queryIds.size();
-            Metrics metrics = Metrics.of(queryIds, rankings, qrels);
-            System.out.printf(Locale.ROOT, "%-8s nDCG@10 %.4f  Recall@100 %.4f  MRR@10 %.4f  (%.0f ms a query)%n",
-                searchMode.name().substring("SEARCH_MODE_".length()).toLowerCase(Locale.ROOT), metrics.ndcg10(), metrics.recall100(),
-                metrics.mrr10(), millis);
-          }
-          if (tune && !hybridResults.isEmpty()) tune(queryIds, hybridResults, qrels, retrievalSettings);
-        } finally {
-          channel.shutdownNow();
-          grpc.shutdownNow();
+        Map<String, List<Passage>> hybridResults = new HashMap<>();
+        for (SearchMode searchMode : modes) {
+          Map<String, List<Passage>> results = evaluate(database, embedder, retrievalSettings, searchMode, queries, queryIds, qrels, "");
+          if (searchMode == SearchMode.SEARCH_MODE_HYBRID) hybridResults = results;
         }
+        // Fewer candidates per list cost less (each list is an HNSW scan that must pass the permission filter).
+        for (int count : candidates) {
+          evaluate(database, embedder, retrievalSettings.withCandidates(count), SearchMode.SEARCH_MODE_HYBRID, queries, queryIds, qrels, " (" + count + " candidates)");
+        }
+        if (tune && !hybridResults.isEmpty()) tune(queryIds, hybridResults, qrels, retrievalSettings);
       }
     } finally {
-      if (keep) {
+      if (keeping) {
         System.out.printf("eval: kept database %s and topics %s*%n", namespace, kafka.topicPrefix());
       } else {
         removeTopics(kafka);
@@ -149,6 +145,43 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Runs every query through an in-process {@code RetrievalService.Search} served by a retriever
+   * with these settings, prints the metrics line, and returns the passages per query.
+   */
+  private Map<String, List<Passage>> evaluate(Database database, Embedder embedder, RetrievalSettings retrievalSettings,
+      SearchMode searchMode, Map<String, String> queries, List<String> queryIds, Map<String, Map<String, Integer>> qrels, String note)
+      throws java.io.IOException {
+    HybridRetriever retriever = new HybridRetriever(database.dsl(), embedder, retrievalSettings);
+    retriever.refreshLexicon(true);
+    String name = "eval-" + UUID.randomUUID();
+    Server grpc = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(io.grpc.ServerInterceptors.intercept(new RetrievalGrpcService(retriever, new Passages(database.dsl())),
+            new dev.opentier.intelligence.Failures())).build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    try {
+      var search = RetrievalServiceGrpc.newBlockingStub(channel);
+      Map<String, List<Passage>> results = new HashMap<>();
+      Map<String, List<String>> rankings = new HashMap<>();
+      long started = System.nanoTime();
+      for (String id : queryIds) {
+        List<Passage> passages = search.search(SearchRequest.newBuilder().setQuery(queries.get(id)).setTopK(topK)
+            .setMode(searchMode).build()).getPassagesList();
+        results.put(id, passages);
+        rankings.put(id, documents(passages));
+      }
+      double millis = (System.nanoTime() - started) / 1e6 / queryIds.size();
+      Metrics metrics = Metrics.of(queryIds, rankings, qrels);
+      System.out.printf(Locale.ROOT, "%-8s nDCG@10 %.4f  Recall@100 %.4f  MRR@10 %.4f  (%.0f ms a query)%s%n",
+          searchMode.name().substring("SEARCH_MODE_".length()).toLowerCase(Locale.ROOT), metrics.ndcg10(), metrics.recall100(),
+          metrics.mrr10(), millis, note);
+      return results;
+    } finally {
+      channel.shutdownNow();
+      grpc.shutdownNow();
+    }
   }
 
   private static void ingest(Settings settings, Database database, KafkaSettings kafka, Path corpus) throws Exception {

@@ -17,12 +17,16 @@ record OwnDatabase(ServerAdmin admin, String name, String url, Map<String, Strin
 
   /** Creates {@code prefix_xxxxxxxx}. */
   static OwnDatabase create(String prefix) {
+    OwnDatabase own = existing(prefix + "_" + UUID.randomUUID().toString().substring(0, 8));
+    own.admin.createDatabase(own.name, DatabaseSettings.from(Settings.fromEnvironment()).user());
+    return own;
+  }
+
+  /** One that already exists (kept by an earlier run); the caller should not drop it. */
+  static OwnDatabase existing(String name) {
     Settings base = Settings.fromEnvironment();
-    DatabaseSettings server = DatabaseSettings.from(base);
-    String name = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
-    ServerAdmin admin = new ServerAdmin(ServerAdmin.serverOf(server.url()), base.string(PG_USER, "postgres"), "");
+    ServerAdmin admin = new ServerAdmin(ServerAdmin.serverOf(DatabaseSettings.from(base).url()), base.string(PG_USER, "postgres"), "");
     String url = admin.urlOf(name);
-    admin.createDatabase(name, server.user());
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put(DatabaseSettings.URL, url);
     return new OwnDatabase(admin, name, url, env);

@@ -22,6 +22,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,19 @@ class RetrievalIT {
     channel.shutdownNow();
     server.shutdownNow();
     corpus.close();
+  }
+
+  @Test
+  void refreshingTheLexiconRenewsThePlannersStatistics() {
+    // Inserting rows leaves pg_class's estimate where the last ANALYZE (or index build) left it;
+    // the corpus was loaded after the migrations built the indexes on empty tables.
+    for (String table : List.of("documents", "chunks")) {
+      double estimated = corpus.db.select(DSL.field("reltuples", Double.class)).from("pg_class").where(DSL.field("relname").eq(table))
+          .fetchSingle().value1();
+      int actual = corpus.db.fetchCount(DSL.table(DSL.name(table)));
+      assertThat(actual).isPositive();
+      assertThat(estimated).as(table).isEqualTo((double) actual);
+    }
   }
 
   @Test
