@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.jooq.Query;
 
@@ -63,7 +64,7 @@ public final class BenchSearch {
       System.out.printf(Locale.ROOT, "bench search: embedded %d abstracts in %.0f s%n", texts.size(), (System.nanoTime() - started) / 1e9);
       UUID viewer = load(db, texts, vectors, target);
       HybridRetriever retriever = new HybridRetriever(db, embedder, RetrievalSettings.from(settings));
-      retriever.refreshLexicon(true);
+      retriever.refreshStatistics(true);
       Passages passages = new Passages(db);
       List<String> questions = new ArrayList<>(queries.values());
       System.out.printf(Locale.ROOT, "bench search: %d chunks; the measuring user may see %d of them%n",
@@ -126,7 +127,6 @@ public final class BenchSearch {
     db.execute("SET maintenance_work_mem = '1GB'");
     db.execute("CREATE INDEX chunks_embedding_hnsw_idx ON chunks USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)");
     db.execute("CREATE INDEX chunks_lexical_weights_hnsw_idx ON chunks USING hnsw (lexical_weights sparsevec_ip_ops) WITH (m = 16, ef_construction = 64)");
-    db.execute("ANALYZE");
     System.out.printf(Locale.ROOT, "bench search: loaded %d chunks in %.0f s, HNSW index built in %.0f s%n", chunk, loaded,
         (System.nanoTime() - indexStarted) / 1e9); // (both HNSW indexes)
     return users.getFirst();
@@ -144,7 +144,7 @@ public final class BenchSearch {
     return copy;
   }
 
-  private static void measure(String name, List<String> questions, int seconds, java.util.function.Consumer<String> query) throws Exception {
+  private static void measure(String name, List<String> questions, int seconds, Consumer<String> query) throws Exception {
     for (int i = 0; i < 20; i++) query.accept(questions.get(i)); // warm up
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

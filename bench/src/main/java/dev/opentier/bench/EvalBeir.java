@@ -26,6 +26,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,14 +126,18 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
       System.out.printf("eval: %d queries with judgements in the %s split, top %d chunks a query%n", queryIds.size(), split, topK);
       try (Embedder embedder = Embedder.create(EmbeddingSettings.from(settings))) {
         RetrievalSettings retrievalSettings = RetrievalSettings.from(settings);
+        HybridRetriever retriever = new HybridRetriever(database.dsl(), embedder, retrievalSettings);
+        retriever.refreshStatistics(true);
+        Passages passages = new Passages(database.dsl());
         Map<String, List<Passage>> hybridResults = new HashMap<>();
         for (SearchMode searchMode : modes) {
-          Map<String, List<Passage>> results = evaluate(database, embedder, retrievalSettings, searchMode, queries, queryIds, qrels, "");
+          Map<String, List<Passage>> results = evaluate(retriever, passages, searchMode, queries, queryIds, qrels, "");
           if (searchMode == SearchMode.SEARCH_MODE_HYBRID) hybridResults = results;
         }
         // Fewer candidates per list cost less (each list is an HNSW scan that must pass the permission filter).
         for (int count : candidates) {
-          evaluate(database, embedder, retrievalSettings.withCandidates(count), SearchMode.SEARCH_MODE_HYBRID, queries, queryIds, qrels, " (" + count + " candidates)");
+          evaluate(retriever.with(retrievalSettings.withCandidates(count)), passages, SearchMode.SEARCH_MODE_HYBRID, queries, queryIds,
+              qrels, " (" + count + " candidates)");
         }
         if (tune && !hybridResults.isEmpty()) tune(queryIds, hybridResults, qrels, retrievalSettings);
       }
@@ -148,17 +153,14 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
   }
 
   /**
-   * Runs every query through an in-process {@code RetrievalService.Search} served by a retriever
-   * with these settings, prints the metrics line, and returns the passages per query.
+   * Runs every query through an in-process {@code RetrievalService.Search} served by this
+   * retriever, prints the metrics line, and returns the passages per query.
    */
-  private Map<String, List<Passage>> evaluate(Database database, Embedder embedder, RetrievalSettings retrievalSettings,
-      SearchMode searchMode, Map<String, String> queries, List<String> queryIds, Map<String, Map<String, Integer>> qrels, String note)
-      throws java.io.IOException {
-    HybridRetriever retriever = new HybridRetriever(database.dsl(), embedder, retrievalSettings);
-    retriever.refreshLexicon(true);
+  private Map<String, List<Passage>> evaluate(HybridRetriever retriever, Passages passages, SearchMode searchMode,
+      Map<String, String> queries, List<String> queryIds, Map<String, Map<String, Integer>> qrels, String note) throws IOException {
     String name = "eval-" + UUID.randomUUID();
     Server grpc = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(io.grpc.ServerInterceptors.intercept(new RetrievalGrpcService(retriever, new Passages(database.dsl())),
+        .addService(io.grpc.ServerInterceptors.intercept(new RetrievalGrpcService(retriever, passages),
             new dev.opentier.intelligence.Failures())).build().start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     try {
@@ -167,10 +169,10 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
       Map<String, List<String>> rankings = new HashMap<>();
       long started = System.nanoTime();
       for (String id : queryIds) {
-        List<Passage> passages = search.search(SearchRequest.newBuilder().setQuery(queries.get(id)).setTopK(topK)
+        List<Passage> found = search.search(SearchRequest.newBuilder().setQuery(queries.get(id)).setTopK(topK)
             .setMode(searchMode).build()).getPassagesList();
-        results.put(id, passages);
-        rankings.put(id, documents(passages));
+        results.put(id, found);
+        rankings.put(id, documents(found));
       }
       double millis = (System.nanoTime() - started) / 1e6 / queryIds.size();
       Metrics metrics = Metrics.of(queryIds, rankings, qrels);

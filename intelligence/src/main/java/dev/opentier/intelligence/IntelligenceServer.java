@@ -116,15 +116,15 @@ public final class IntelligenceServer implements AutoCloseable {
     });
     Duration interval = own.databaseCheckInterval();
     monitor.scheduleWithFixedDelay(() -> reportDatabase(database, health, interval), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    monitor.scheduleWithFixedDelay(() -> refreshLexicon(retriever), 0, retrievalSettings.lexiconCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+    monitor.scheduleWithFixedDelay(() -> refreshStatistics(retriever), 0, retrievalSettings.lexiconCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
     log.info("intelligence listening on {}:{} (embedding on {}, answers by {})", own.host(), server.getPort(), embedder.device(),
         chatSettings.describe());
     return new IntelligenceServer(server, database, embedder, health, monitor);
   }
 
-  private static void refreshLexicon(HybridRetriever retriever) {
+  private static void refreshStatistics(HybridRetriever retriever) {
     try {
-      if (retriever.refreshLexicon(false)) log.info("lexicon refreshed ({} chunks)", retriever.corpusChunks());
+      if (retriever.refreshStatistics(false)) log.info("lexicon and planner statistics refreshed ({} chunks)", retriever.corpusChunks());
     } catch (RuntimeException e) {
       log.warn("lexicon refresh failed; searches keep the previous document frequencies: {}", e.getMessage());
     }

@@ -62,7 +62,7 @@ class ChatIT {
         "Honey bees communicate the location of flowers through the waggle dance. The dance encodes direction and distance.",
         "Bumble bees can fly in colder weather than honey bees do.");
     retriever = new HybridRetriever(corpus.db, corpus.embedder, RetrievalSettings.from(Settings.of(Map.of())));
-    retriever.refreshLexicon(true);
+    retriever.refreshStatistics(true);
     openAi = new FakeOpenAi();
   }
 

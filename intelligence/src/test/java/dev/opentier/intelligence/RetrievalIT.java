@@ -54,7 +54,7 @@ class RetrievalIT {
     corpus.document("public-volcano", null, "public", "Volcanoes",
         "Volcanic soils are fertile because ash is rich in minerals that plants need.");
     HybridRetriever retriever = new HybridRetriever(corpus.db, corpus.embedder, RetrievalSettings.from(Settings.of(Map.of())));
-    retriever.refreshLexicon(true);
+    retriever.refreshStatistics(true);
     server = InProcessServerBuilder.forName("retrieval-it").directExecutor()
         .addService(io.grpc.ServerInterceptors.intercept(new RetrievalGrpcService(retriever, new Passages(corpus.db)), new Failures()))
         .build().start();
@@ -70,7 +70,7 @@ class RetrievalIT {
   }
 
   @Test
-  void refreshingTheLexiconRenewsThePlannersStatistics() {
+  void refreshingTheStatisticsRenewsThePlannersEstimates() {
     // Inserting rows leaves pg_class's estimate where the last ANALYZE (or index build) left it;
     // the corpus was loaded after the migrations built the indexes on empty tables.
     for (String table : List.of("documents", "chunks")) {

@@ -56,17 +56,27 @@ public final class HybridRetriever {
   private final Embedder embedder;
   private final RetrievalSettings settings;
   /** The chunk count IDF is computed over: the count at the last lexicon refresh. */
-  private final AtomicLong corpusChunks = new AtomicLong(-1);
+  private final AtomicLong corpusChunks;
 
   public HybridRetriever(DSLContext db, Embedder embedder, RetrievalSettings settings) {
+    this(db, embedder, settings, new AtomicLong(-1));
+  }
+
+  private HybridRetriever(DSLContext db, Embedder embedder, RetrievalSettings settings, AtomicLong corpusChunks) {
     this.db = db;
     this.embedder = embedder;
     this.settings = settings;
+    this.corpusChunks = corpusChunks;
+  }
+
+  /** A retriever over the same corpus with other settings, sharing this one's statistics (no refresh needed). */
+  public HybridRetriever with(RetrievalSettings other) {
+    return new HybridRetriever(db, embedder, other, corpusChunks);
   }
 
   /** The best {@code limit} chunks for the query, fused, best first. */
   public List<Hit> search(UUID userId, String query, int limit, Filter filter, Mode mode) {
-    int candidates = Math.max(limit, settings.candidates()); // see RetrievalSettings for the default
+    int candidates = Math.max(limit, settings.candidates());
     Map<UUID, Double> dense = mode == Mode.LEXICAL ? Map.of() : dense(userId, embedder.embed(query), candidates, filter);
     Map<UUID, Double> lexical = mode == Mode.DENSE ? Map.of() : lexical(userId, query, candidates, filter);
     return fuse(dense, lexical, limit);
@@ -188,17 +198,16 @@ public final class HybridRetriever {
   }
 
   /**
-   * Recomputes the document frequencies when the number of chunks changed by more than the
+   * Recomputes the lexicon's document frequencies and the planner's statistics when the number of chunks changed by more than the
    * settings allow since the last refresh (always when {@code force}, and on the first call).
    * Searches meanwhile use the previous figures. Returns true when it refreshed.
    *
-   * <p>The planner's statistics of the tables a search reads are renewed at the same moments. A
-   * bulk load leaves them describing the tables as they were (autovacuum may be off, as on the
+   * <p>The statistics are those of the tables a search reads. A bulk load leaves them describing the tables as they were (autovacuum may be off, as on the
    * machines OpenTier is built on, or not have caught up), and with a public share estimated at a
    * hundredth of the truth PostgreSQL chose an exact scan of every visible chunk over the HNSW
    * index: 90 ms a dense query over SciFact's 9,904 chunks instead of 22.
    */
-  public boolean refreshLexicon(boolean force) {
+  public boolean refreshStatistics(boolean force) {
     long now = db.fetchCount(CHUNKS);
     long before = corpusChunks.get();
     boolean changed = before < 0 || Math.abs(now - before) > Math.max(10, before * settings.lexiconRefreshChange());
