@@ -39,10 +39,11 @@ public final class CurationTopology {
         .mapValues(stages::checkVersion, Named.as("check-version"))
         .mapValues(stages::parse, Named.as("parse"))
         .mapValues(stages::normalize, Named.as("normalize"))
+        // Before anything is judged, chunked, embedded or stored: what curation keeps of a document
+        // it rejects or finds a duplicate (to index anyway, or to promote) is redacted too.
+        .mapValues(stages::pii, Named.as("pii"))
         .mapValues(stages::language, Named.as("language"))
-        .mapValues(stages::quality, Named.as("quality"))
-        // Before anything is chunked, embedded or stored.
-        .mapValues(stages::pii, Named.as("pii"));
+        .mapValues(stages::quality, Named.as("quality"));
 
     // De-duplication against everything indexed (see Deduplication): a document waits in a store
     // while its bands answer, then goes on as unique or concludes as a duplicate.

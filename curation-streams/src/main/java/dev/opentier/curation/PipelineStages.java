@@ -6,6 +6,7 @@ import dev.opentier.curation.curate.CurationStages;
 import dev.opentier.curation.index.DocumentIndex;
 import dev.opentier.curation.parse.DocumentParser;
 import dev.opentier.curation.parse.ParseException;
+import dev.opentier.curation.parse.ParsedDocument;
 import dev.opentier.embedding.Embedder;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
 import java.util.List;
@@ -47,9 +48,12 @@ public final class PipelineStages {
   public Work parse(Work work) {
     return run("parse", work, w -> {
       try {
-        return w.withParsed(parser.parse(w.event().content(), w.event().uri(), w.event().mediaType(), w.event().title()));
+        ParsedDocument parsed = parser.parse(w.event().content(), w.event().uri(), w.event().mediaType(), w.event().title());
+        return w.withParsed(parsed)
+            .withCuration(w.curation().withProfile(w.event().curation().id(), w.event().override()).withExtraction(parsed.extraction()));
       } catch (ParseException e) {
-        return w.conclude(Outcome.FAILED, "parse", e.getMessage());
+        return w.withCuration(w.curation().withProfile(w.event().curation().id(), w.event().override()))
+            .conclude(Outcome.FAILED, "parse", e.getMessage());
       }
     });
   }

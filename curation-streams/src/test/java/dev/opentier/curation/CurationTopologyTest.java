@@ -3,6 +3,7 @@ package dev.opentier.curation;
 import static dev.opentier.embedding.Vectors.cosine;
 import static dev.opentier.platform.db.schema.Tables.CHUNKS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
+import static dev.opentier.platform.db.schema.Tables.DOCUMENT_HOLDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import dev.opentier.platform.db.Migrations;
 import dev.opentier.platform.kafka.JsonSerde;
 import dev.opentier.platform.kafka.KafkaSettings;
 import dev.opentier.platform.kafka.Topics;
+import dev.opentier.platform.pipeline.CurationProfile;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
 import dev.opentier.platform.pipeline.Rejection;
@@ -36,6 +38,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -124,13 +127,14 @@ class CurationTopologyTest {
     assertThat(curation.at("/quality/measurements/words").asDouble()).isGreaterThan(50);
     assertThat(curation.get("chunks").asInt()).isEqualTo(1);
     assertThat(curation.get("textHash").asText()).hasSize(64);
-    assertThat(stageNames(curation)).containsExactly("normalize", "language", "quality", "pii", "dedup");
+    assertThat(stageNames(curation)).containsExactly("normalize", "pii", "language", "quality", "dedup");
+    assertThat(curation.get("profile").asText()).isEqualTo("knowledge-base");
     assertThat(rejected.isEmpty()).isTrue();
   }
 
   @Test
   void aLowQualityDocumentIsRejectedWithTheRuleAndTheValueAndNeverIndexed() {
-    put("spam", Prose.BEES + " " + "buy cheap watches online now ".repeat(40));
+    put("spam", Prose.BEES + " " + "buy cheap watches online now ".repeat(40), CurationProfile.PRETRAINING);
 
     assertThat(status("spam")).isEqualTo("rejected");
     assertThat(db.fetchCount(CHUNKS, CHUNKS.DOCUMENT_ID.eq("spam"))).isZero();
@@ -140,6 +144,62 @@ class CurationTopologyTest {
     assertThat(rejection.reason()).contains("top_2gram=").contains("(limit 0.2)");
     assertThat(rejection.curation().at("/quality/failures/0/rule").asText()).isNotEmpty();
     assertThat(db.fetchValue(DOCUMENTS.STATUS_REASON, DOCUMENTS.ID.eq("spam"))).startsWith("quality: ");
+  }
+
+  @Test
+  void underTheKnowledgeBaseProfileRepetitionIsAFlagNotARejection() {
+    put("manual", Prose.BEES + " " + "buy cheap watches online now ".repeat(40));
+
+    assertThat(status("manual")).isEqualTo("indexed");
+    JsonNode curation = curation("manual");
+    assertThat(curation.at("/quality/failures").size()).isZero();
+    assertThat(curation.at("/quality/flags").findValuesAsText("rule")).contains("top_2gram");
+    assertThat(curation.get("stages").findValuesAsText("verdict")).contains("flagged");
+    assertThat(rejected.isEmpty()).isTrue();
+  }
+
+  @Test
+  void underEveryProfileADocumentWithNothingUsableIsRejected() {
+    driver.close();
+    startDriver(Map.of());
+    put("two-words", "Hello there.", CurationProfile.KNOWLEDGE_BASE);
+
+    assertThat(status("two-words")).isEqualTo("rejected");
+    assertThat(rejected.readValue().reason()).contains("min_words=2 (limit 3)");
+  }
+
+  @Test
+  void aRejectedDocumentIsIndexedAnywayFromItsRedactedHoldWithTheOverrideInItsLineage() {
+    String text = Prose.BEES + " Mail jane.doe@example.com. " + "buy cheap watches online now ".repeat(40);
+    put("spam", text, CurationProfile.PRETRAINING);
+    assertThat(status("spam")).isEqualTo("rejected");
+    byte[] held = db.fetchValue(DOCUMENT_HOLDS.EVENT, DOCUMENT_HOLDS.DOCUMENT_ID.eq("spam"));
+    DocumentEvent hold = new JsonSerde<>(DocumentEvent.class).deserializer().deserialize(null, held);
+    assertThat(new String(hold.content(), StandardCharsets.UTF_8)).contains("[EMAIL]").doesNotContain("jane.doe");
+    UUID admin = UUID.randomUUID();
+    documents.pipeInput("spam", hold.resubmitted(null, hold.curation(), new DocumentEvent.Override(admin, Instant.now(), "quality: top_2gram")),
+        clock++);
+
+    assertThat(status("spam")).isEqualTo("indexed");
+    JsonNode curation = curation("spam");
+    assertThat(curation.at("/override/by").asText()).isEqualTo(admin.toString());
+    assertThat(curation.at("/quality/flags").findValuesAsText("rule")).contains("top_2gram");
+    assertThat(db.fetchExists(DOCUMENT_HOLDS, DOCUMENT_HOLDS.DOCUMENT_ID.eq("spam"))).isFalse();
+    String stored = String.join("\n", db.select(CHUNKS.TEXT).from(CHUNKS).where(CHUNKS.DOCUMENT_ID.eq("spam")).fetch(CHUNKS.TEXT));
+    assertThat(stored).contains("[EMAIL]").contains("waggle dance");
+  }
+
+  @Test
+  void anEventForAnotherOwnersDocumentChangesNothing() {
+    put("owned", Prose.VOLCANO);
+    String before = db.fetchValue(DOCUMENTS.CONTENT_HASH, DOCUMENTS.ID.eq("owned"));
+    byte[] content = Prose.BEES.getBytes(StandardCharsets.UTF_8);
+    documents.pipeInput("owned", new DocumentEvent(DocumentEvent.Operation.UPSERT, "owned", null, "test", "test:owned", null, "text/plain",
+        DocumentEvent.Visibility.PRIVATE, UUID.randomUUID(), new HashMap<>(), sha256(content), content, null, Instant.now()), clock++);
+
+    assertThat(db.fetchValue(DOCUMENTS.CONTENT_HASH, DOCUMENTS.ID.eq("owned"))).isEqualTo(before);
+    assertThat(db.fetchValue(DOCUMENTS.VISIBILITY, DOCUMENTS.ID.eq("owned"))).isEqualTo("public");
+    assertThat(db.fetchValue(DOCUMENTS.OWNER_ID, DOCUMENTS.ID.eq("owned"))).isNull();
   }
 
   @Test
@@ -261,6 +321,13 @@ class CurationTopologyTest {
 
   private void put(String id, String text) {
     put(id, text, Instant.ofEpochMilli(clock), DocumentEvent.Visibility.PUBLIC);
+  }
+
+  private void put(String id, String text, CurationProfile profile) {
+    byte[] content = text.getBytes(StandardCharsets.UTF_8);
+    documents.pipeInput(id, new DocumentEvent(DocumentEvent.Operation.UPSERT, id, null, "test", "test:" + id, null, "text/plain",
+        DocumentEvent.Visibility.PUBLIC, null, new HashMap<>(), sha256(content), content, null, Instant.ofEpochMilli(clock), profile, null),
+        clock++);
   }
 
   private void put(String id, String text, Instant submitted) {

@@ -130,6 +130,7 @@ public final class GatewayApp {
       config.routes.patch("/api/documents/{id}", documents::changeVisibility, Access.USER);
       config.routes.delete("/api/documents/{id}", documents::delete, Access.USER);
       config.routes.post("/api/documents/{id}/grants", documents::grant, Access.USER);
+      config.routes.post("/api/documents/{id}/index-anyway", documents::indexAnyway, Access.USER);
       config.routes.delete("/api/documents/{id}/grants/{user}", documents::revoke, Access.USER);
 
       config.routes.get("/api/ingestion/jobs", jobs::list, Access.USER);

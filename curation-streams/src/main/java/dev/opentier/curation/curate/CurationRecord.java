@@ -1,6 +1,8 @@
 package dev.opentier.curation.curate;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.opentier.curation.parse.ParsedDocument;
+import dev.opentier.platform.pipeline.DocumentEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,9 @@ import java.util.Map;
  *
  * @param duplicateOf the canonical document of a duplicate
  * @param similarity the estimated Jaccard similarity to it (1.0 for exact duplicates)
+ * @param profile the curation profile it was judged under
+ * @param override the "index anyway" this version was indexed under, if any
+ * @param extraction what main-content extraction kept of a web page
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CurationRecord(
@@ -23,13 +28,16 @@ public record CurationRecord(
     String textHash,
     String duplicateOf,
     Double similarity,
-    Integer chunks) {
+    Integer chunks,
+    String profile,
+    DocumentEvent.Override override,
+    ParsedDocument.Extraction extraction) {
 
   /** What one stage concluded: passed, rejected, duplicate, redacted… and how long it took. */
   public record StageVerdict(String stage, String verdict, double millis) {}
 
   public static CurationRecord empty() {
-    return new CurationRecord(List.of(), null, null, null, null, null, null, null, null);
+    return new CurationRecord(List.of(), null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public CurationRecord withStage(String stage, String verdict, long startedNanos) {
@@ -39,34 +47,42 @@ public record CurationRecord(
   public CurationRecord withStage(String stage, String verdict, double millis) {
     List<StageVerdict> more = new ArrayList<>(stages);
     more.add(new StageVerdict(stage, verdict, millis));
-    return new CurationRecord(more, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+    return new CurationRecord(more, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
   }
 
   public CurationRecord withLanguage(String language) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
   }
 
   public CurationRecord withNormalization(TextNormalizer.Report normalization) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
   }
 
   public CurationRecord withQuality(QualityRules.Report quality) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
   }
 
   public CurationRecord withPii(Map<PiiRedactor.Kind, Integer> pii) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
   }
 
   public CurationRecord withTextHash(String textHash) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
   }
 
   public CurationRecord withDuplicateOf(String duplicateOf, double similarity) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+  }
+
+  public CurationRecord withProfile(String profile, DocumentEvent.Override override) {
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+  }
+
+  public CurationRecord withExtraction(ParsedDocument.Extraction extraction) {
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
   }
 
   public CurationRecord withChunks(int chunks) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
   }
 }

@@ -3,7 +3,9 @@ package dev.opentier.curation.curate;
 import dev.opentier.curation.Work;
 import dev.opentier.curation.parse.ParsedDocument;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -40,7 +42,8 @@ public final class CurationStages {
     if (languages == null) return work;
     long started = System.nanoTime();
     String language = languages.identify(work.parsed().text());
-    boolean allowed = settings.allowedLanguages().isEmpty() || settings.allowedLanguages().contains(language);
+    boolean allowed = settings.allowedLanguages().isEmpty() || settings.allowedLanguages().contains(language)
+        || work.event().override() != null;
     Work identified = work.withCuration(work.curation().withLanguage(language).withStage("language", allowed ? language : "rejected", started));
     return allowed ? identified : identified.conclude(Outcome.REJECTED, "language",
         "language " + language + " is not among the allowed " + String.join(",", settings.allowedLanguages().stream().sorted().toList()));
@@ -49,8 +52,15 @@ public final class CurationStages {
   public Work quality(Work work) {
     if (quality == null) return work;
     long started = System.nanoTime();
-    QualityRules.Report report = quality.check(work.parsed().text(), work.curation().language());
-    Work checked = work.withCuration(work.curation().withQuality(report).withStage("quality", report.passed() ? "passed" : "rejected", started));
+    QualityRules.Report report = quality.check(work.parsed().text(), work.curation().language(), work.event().curation());
+    if (!report.passed() && work.event().override() != null) {
+      // Indexed anyway, as its owner asked: what would have rejected it is kept as flags.
+      List<QualityRules.Failure> flags = new ArrayList<>(report.failures());
+      flags.addAll(report.flags());
+      report = new QualityRules.Report(report.measurements(), List.of(), flags);
+    }
+    String verdict = !report.passed() ? "rejected" : report.flags().isEmpty() ? "passed" : "flagged";
+    Work checked = work.withCuration(work.curation().withQuality(report).withStage("quality", verdict, started));
     return report.passed() ? checked : checked.conclude(Outcome.REJECTED, "quality",
         report.failures().stream().map(QualityRules.Failure::toString).collect(Collectors.joining("; ")));
   }
@@ -64,7 +74,7 @@ public final class CurationStages {
         title -> count(pii.redact(title), counts),
         (block, text) -> count(pii.redact(text), counts));
     if (counts.isEmpty()) return work.withCuration(work.curation().withPii(counts).withStage("pii", "none found", started));
-    if (settings.pii() == CurationSettings.PiiMode.REJECT) {
+    if (settings.pii() == CurationSettings.PiiMode.REJECT && work.event().override() == null) {
       // The text of a rejected document is never stored; its title is, redacted.
       return work.withParsed(redacted).withCuration(work.curation().withPii(counts).withStage("pii", "rejected", started))
           .conclude(Outcome.REJECTED, "pii", "contains personal data: " + describe(counts));

@@ -1,12 +1,15 @@
 package dev.opentier.curation.curate;
 
 import java.util.ArrayList;
+import dev.opentier.platform.pipeline.CurationProfile;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The quality stage: heuristics in the spirit of Gopher (Rae et al. 2021) and C4, as datatrove
@@ -51,27 +54,73 @@ public final class QualityRules {
     }
   }
 
-  /** What the stage measured and which rules failed (none: the document passes). */
-  public record Report(Map<String, Double> measurements, List<Failure> failures) {
+  /**
+   * What the stage measured, which rules reject the document under its profile ({@code failures}:
+   * none, and it passes) and which crossed the pre-training thresholds without rejecting it
+   * ({@code flags}: shown with the document, never a silent drop).
+   */
+  public record Report(Map<String, Double> measurements, List<Failure> failures, List<Failure> flags) {
+    public Report {
+      flags = flags == null ? List.of() : flags;
+    }
+
     public boolean passed() {
       return failures.isEmpty();
     }
   }
 
+  /** One measured value and which threshold it is judged by. */
+  private record Measure(String rule, double value, boolean isMaximum, ToDoubleFunction<Thresholds> limit) {}
+
   private final Thresholds limits;
 
+  /** @param limits the pre-training thresholds (Gopher / C4 as configured) */
   public QualityRules(Thresholds limits) {
     this.limits = limits;
+  }
+
+  /** Judges under the pre-training thresholds (the {@code pretraining} profile). */
+  public Report check(String text, String language) {
+    return check(text, language, CurationProfile.PRETRAINING);
   }
 
   /**
    * @param text the normalised text, blocks separated by blank lines
    * @param language the identified ISO 639-1 code, or null when not identified: the stop-word
    *     rule applies to English only
+   * @param profile which thresholds reject; the pre-training ones flag what they would reject
    */
-  public Report check(String text, String language) {
+  public Report check(String text, String language, CurationProfile profile) {
     Map<String, Double> measured = new LinkedHashMap<>();
-    List<Failure> failures = new ArrayList<>();
+    List<Measure> measures = measure(text, language, measured);
+    Thresholds rejecting = switch (profile) {
+      case PRETRAINING -> limits;
+      case WEB -> web(limits);
+      case KNOWLEDGE_BASE -> knowledgeBase(limits);
+    };
+    List<Failure> failures = judge(measures, rejecting);
+    Set<String> failed = new HashSet<>();
+    failures.forEach(f -> failed.add(f.rule()));
+    List<Failure> flags = judge(measures, limits).stream().filter(f -> !failed.contains(f.rule())).toList();
+    return new Report(measured, failures, flags);
+  }
+
+  /** Only a document with nothing usable is rejected: below the minimum number of words. */
+  static Thresholds knowledgeBase(Thresholds pretraining) {
+    return new Thresholds(pretraining.minWords(), 0, Double.MAX_VALUE, Double.MAX_VALUE, 2, 2, 0, 2, 2, 2, 0);
+  }
+
+  /**
+   * Spam and junk pages: gibberish (very long or very short words, few words with letters),
+   * symbol soup, keyword stuffing and pages that are one line or phrase repeated. Loose enough for
+   * API references and documentation, which repeat their signatures and phrases by nature.
+   */
+  static Thresholds web(Thresholds pretraining) {
+    return new Thresholds(Math.max(pretraining.minWords(), 10), 2, 30, 0.5, 2, 0.6, 0.4, 0.8, 0.5, 0.9, 0);
+  }
+
+  private List<Measure> measure(String text, String language, Map<String, Double> measured) {
+    List<Measure> measures = new ArrayList<>();
     String[] tokens = text.isBlank() ? new String[0] : text.strip().split("\\s+");
     List<String> words = new ArrayList<>(tokens.length);
     int symbols = 0;
@@ -80,47 +129,59 @@ public final class QualityRules {
       symbols += count(token, "#") + count(token, "...") + count(token, "…");
     }
     measured.put("words", (double) words.size());
-    if (words.size() < limits.minWords()) failures.add(new Failure("min_words", words.size(), limits.minWords()));
-    if (words.size() < STATISTICS_MIN_WORDS) return new Report(measured, failures);
+    measures.add(new Measure("min_words", words.size(), false, Thresholds::minWords));
+    if (words.size() < STATISTICS_MIN_WORDS) return measures;
 
     double meanLength = words.stream().mapToInt(String::length).average().orElse(0);
-    measure(measured, failures, "min_mean_word_length", meanLength, limits.minMeanWordLength(), false);
-    measure(measured, failures, "max_mean_word_length", meanLength, limits.maxMeanWordLength(), true);
-    measure(measured, failures, "symbol_ratio", (double) symbols / words.size(), limits.maxSymbolRatio(), true);
+    add(measures, measured, "min_mean_word_length", meanLength, false, Thresholds::minMeanWordLength);
+    add(measures, measured, "max_mean_word_length", meanLength, true, Thresholds::maxMeanWordLength);
+    add(measures, measured, "symbol_ratio", (double) symbols / words.size(), true, Thresholds::maxSymbolRatio);
     long alpha = words.stream().filter(w -> w.chars().anyMatch(Character::isLetter)).count();
-    measure(measured, failures, "alpha_words", (double) alpha / words.size(), limits.minAlphaWords(), false);
+    add(measures, measured, "alpha_words", (double) alpha / words.size(), false, Thresholds::minAlphaWords);
     if ("en".equals(language)) {
       long stop = words.stream().filter(w -> STOP_WORDS.contains(w.toLowerCase(Locale.ROOT))).count();
-      measure(measured, failures, "stop_words", stop, limits.minStopWords(), false);
+      add(measures, measured, "stop_words", stop, false, Thresholds::minStopWords);
     }
 
     List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    if (lines.size() >= MIN_LINES) checkLines(lines, measured, failures);
+    if (lines.size() >= MIN_LINES) checkLines(lines, measures, measured);
 
     List<String> analysed = words.size() > MAX_WORDS_ANALYSED ? words.subList(0, MAX_WORDS_ANALYSED) : words;
     Ngrams ngrams = new Ngrams(analysed);
     for (int n = 2; n <= 4; n++) {
-      measure(measured, failures, "top_" + n + "gram", ngrams.topFraction(n), limits.maxTopNgram() - 0.02 * (n - 2), true);
+      int shorter = n - 2;
+      add(measures, measured, "top_" + n + "gram", ngrams.topFraction(n), true, t -> t.maxTopNgram() - 0.02 * shorter);
     }
     for (int n = 5; n <= 10; n++) {
-      measure(measured, failures, "duplicate_" + n + "gram", ngrams.duplicateFraction(n), limits.maxDuplicateNgram() - 0.01 * (n - 5), true);
+      int longer = n - 5;
+      add(measures, measured, "duplicate_" + n + "gram", ngrams.duplicateFraction(n), true, t -> t.maxDuplicateNgram() - 0.01 * longer);
     }
-    return new Report(measured, failures);
+    return measures;
   }
 
   /** The line rules: a share of lines means something only when there are a few lines. */
-  private void checkLines(List<String> lines, Map<String, Double> measured, List<Failure> failures) {
+  private static void checkLines(List<String> lines, List<Measure> measures, Map<String, Double> measured) {
     long bullets = lines.stream().filter(l -> BULLETS.indexOf(l.charAt(0)) >= 0).count();
     long ellipses = lines.stream().filter(l -> l.endsWith("...") || l.endsWith("…")).count();
-    measure(measured, failures, "bullet_lines", (double) bullets / lines.size(), limits.maxBulletLines(), true);
-    measure(measured, failures, "ellipsis_lines", (double) ellipses / lines.size(), limits.maxEllipsisLines(), true);
+    add(measures, measured, "bullet_lines", (double) bullets / lines.size(), true, Thresholds::maxBulletLines);
+    add(measures, measured, "ellipsis_lines", (double) ellipses / lines.size(), true, Thresholds::maxEllipsisLines);
     long distinctLines = lines.stream().distinct().count();
-    measure(measured, failures, "duplicate_lines", 1.0 - (double) distinctLines / lines.size(), limits.maxDuplicateLines(), true);
+    add(measures, measured, "duplicate_lines", 1.0 - (double) distinctLines / lines.size(), true, Thresholds::maxDuplicateLines);
   }
 
-  private static void measure(Map<String, Double> measured, List<Failure> failures, String rule, double value, double limit, boolean isMaximum) {
+  private static void add(List<Measure> measures, Map<String, Double> measured, String rule, double value, boolean isMaximum,
+      ToDoubleFunction<Thresholds> limit) {
     measured.put(rule, round(value));
-    if (isMaximum ? value > limit : value < limit) failures.add(new Failure(rule, round(value), round(limit)));
+    measures.add(new Measure(rule, value, isMaximum, limit));
+  }
+
+  private static List<Failure> judge(List<Measure> measures, Thresholds thresholds) {
+    List<Failure> failures = new ArrayList<>();
+    for (Measure m : measures) {
+      double limit = m.limit().applyAsDouble(thresholds);
+      if (m.isMaximum() ? m.value() > limit : m.value() < limit) failures.add(new Failure(m.rule(), round(m.value()), round(limit)));
+    }
+    return failures;
   }
 
   /**

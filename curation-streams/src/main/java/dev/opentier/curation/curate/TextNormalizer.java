@@ -36,7 +36,7 @@ public final class TextNormalizer {
     Set<String> boilerplate = boilerplate(document);
     int[] removed = {0};
     ParsedDocument normalized = document.rewrite(TextNormalizer::clean, (block, text) -> {
-      String cleaned = clean(text);
+      String cleaned = block.verbatim() ? cleanVerbatim(text) : clean(text);
       if (!boilerplate.isEmpty() && boilerplate.contains(boilerplateKey(cleaned))) {
         removed[0]++;
         return null;
@@ -50,6 +50,12 @@ public final class TextNormalizer {
   public static String clean(String text) {
     String composed = Normalizer.normalize(text, Normalizer.Form.NFKC);
     return WHITESPACE.matcher(INVISIBLE.matcher(composed).replaceAll("")).replaceAll(" ").strip();
+  }
+
+  /** Code and preformatted text: NFKC and invisible characters out, lines and indentation kept. */
+  public static String cleanVerbatim(String text) {
+    String composed = Normalizer.normalize(text, Normalizer.Form.NFKC);
+    return INVISIBLE.matcher(composed).replaceAll("").replace('\u00A0', ' ').stripTrailing();
   }
 
   /** Keys of short blocks that appear on at least half the pages (and on 3 or more). */

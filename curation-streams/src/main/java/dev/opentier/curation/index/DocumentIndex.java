@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.opentier.curation.Work;
 import dev.opentier.curation.chunk.Chunk;
 import dev.opentier.curation.curate.QualityRules;
+import dev.opentier.curation.parse.ParsedDocument;
 import dev.opentier.platform.kafka.JsonSerde;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
@@ -61,6 +62,12 @@ public final class DocumentIndex {
    */
   public Work write(Work work) {
     Work concluded = work.concluded() ? work : work.conclude(work.event().isDelete() ? Outcome.DELETED : Outcome.INDEXED, "index", null);
+    if (!work.event().isDelete() && belongsToAnother(work.event())) {
+      // Ids are namespaced by owner, so only a forged or corrupted event gets here: it changes nothing.
+      Work refused = work.conclude(Outcome.FAILED, "index", "the document id belongs to another owner's document; nothing was changed");
+      dsl.transaction(tx -> recordOutcome(tx.dsl(), refused));
+      return refused;
+    }
     try {
       List<DocumentEvent> promotions = dsl.transactionResult(tx -> {
         DSLContext db = tx.dsl();
@@ -103,6 +110,10 @@ public final class DocumentIndex {
     }
   }
 
+  private boolean belongsToAnother(DocumentEvent event) {
+    return dsl.fetchExists(DOCUMENTS, DOCUMENTS.ID.eq(event.documentId()).and(DOCUMENTS.OWNER_ID.isDistinctFrom(event.ownerId())));
+  }
+
   /**
    * Upserts the document row and replaces its chunk set in one transaction: a concurrent reader
    * sees the old set or the new one, never both, and the document never disappears in between.
@@ -131,7 +142,9 @@ public final class DocumentIndex {
           .set(CHUNKS.END_OFFSET, chunk.end())
           .set(CHUNKS.PAGE, chunk.page())
           .set(CHUNKS.EMBEDDING, work.vectors().get(i))
-          .onConflict(CHUNKS.ID).doNothing());
+          // any unique key: the same id, or the same (document, version, position) under an id
+          // derived before the document's id was migrated (V13)
+          .onConflictDoNothing());
     }
     db.batch(inserts).execute();
     db.deleteFrom(DOCUMENT_HOLDS).where(DOCUMENT_HOLDS.DOCUMENT_ID.eq(event.documentId())).execute();
@@ -139,8 +152,9 @@ public final class DocumentIndex {
 
   /**
    * A version the curation stages kept out (rejected, or a duplicate): the document is listed with
-   * its reason and curation record, and has no chunks. A duplicate's event is held so it can be
-   * submitted again when its canonical document goes away.
+   * its reason and curation record, and has no chunks. What it was made of is held, parsed and
+   * PII-redacted, never as its raw bytes: a duplicate's so it can be judged again when its
+   * canonical document goes away, a rejected one's so its owner can have it indexed anyway.
    */
   private void recordCuratedOut(DSLContext db, Work work) {
     DocumentEvent event = work.event();
@@ -149,11 +163,12 @@ public final class DocumentIndex {
     upsertDocument(db, work, duplicate ? "duplicate" : "rejected", clean(work.stage() + ": " + work.reason()),
         duplicate ? canonical(db, work.curation().duplicateOf()) : null, 0, null);
     db.deleteFrom(CHUNKS).where(CHUNKS.DOCUMENT_ID.eq(event.documentId())).execute();
-    if (!duplicate) {
+    if (work.parsed() == null) {
+      // (curation stages run after the PII stage: what they reject or find duplicate is redacted)
       db.deleteFrom(DOCUMENT_HOLDS).where(DOCUMENT_HOLDS.DOCUMENT_ID.eq(event.documentId())).execute();
       return;
     }
-    byte[] held = EVENTS.serializer().serialize(null, event);
+    byte[] held = EVENTS.serializer().serialize(null, held(event, work.parsed()));
     db.insertInto(DOCUMENT_HOLDS)
         .set(DOCUMENT_HOLDS.DOCUMENT_ID, event.documentId())
         .set(DOCUMENT_HOLDS.EVENT, held)
@@ -163,13 +178,18 @@ public final class DocumentIndex {
         .execute();
   }
 
+  /** The event as held: the same document and version, its content the parsed, redacted text. */
+  static DocumentEvent held(DocumentEvent event, ParsedDocument parsed) {
+    return new DocumentEvent(event.op(), event.documentId(), event.jobId(), event.source(), event.uri(), parsed.title(),
+        ParsedDocument.MEDIA_TYPE, event.visibility(), event.ownerId(), event.metadata(), event.contentHash(), parsed.toHeld(), null,
+        event.submittedAt(), event.curation(), event.override());
+  }
+
   /** Writes the document row of this version, whatever its outcome; its chunks are written apart. */
   private static void upsertDocument(DSLContext db, Work work, String status, String reason, String duplicateOf, int chunkCount,
       OffsetDateTime indexedAt) {
     DocumentEvent event = work.event();
     Map<Field<?>, Object> version = new LinkedHashMap<>();
-    version.put(DOCUMENTS.OWNER_ID, event.ownerId());
-    version.put(DOCUMENTS.VISIBILITY, visibility(event));
     version.put(DOCUMENTS.SOURCE, nonNull(event.source()));
     version.put(DOCUMENTS.URI, nonNull(event.uri()));
     version.put(DOCUMENTS.TITLE, clean(work.parsed() != null ? work.parsed().title() : event.title()));
@@ -186,12 +206,19 @@ public final class DocumentIndex {
     version.put(DOCUMENTS.CURATION, curation(work));
     if (event.jobId() != null) version.put(DOCUMENTS.LAST_JOB_ID, event.jobId()); // a promotion keeps the job that brought it
     version.put(DOCUMENTS.INDEXED_AT, indexedAt);
+    // Owner and visibility are set when the document is first stored and never by a later version:
+    // visibility is its owner's to change (query-api), and ids are namespaced by owner
+    // (DocumentIds.owned), so a version of someone else's document cannot arrive here; the guard
+    // keeps even a forged event from taking one over.
     db.insertInto(DOCUMENTS)
         .set(DOCUMENTS.ID, event.documentId())
+        .set(DOCUMENTS.OWNER_ID, event.ownerId())
+        .set(DOCUMENTS.VISIBILITY, visibility(event))
         .set(version)
         .onConflict(DOCUMENTS.ID).doUpdate()
         .set(version)
         .set(DOCUMENTS.UPDATED_AT, OffsetDateTime.now())
+        .where(DOCUMENTS.OWNER_ID.isNotDistinctFrom(event.ownerId()))
         .execute();
   }
 
@@ -226,7 +253,8 @@ public final class DocumentIndex {
         .fetch(record -> {
           DocumentEvent held = EVENTS.deserializer().deserialize(null, record.value1());
           return new DocumentEvent(held.op(), held.documentId(), null, held.source(), held.uri(), held.title(), held.mediaType(),
-              held.visibility(), held.ownerId(), held.metadata(), held.contentHash(), held.content(), held.refusal(), held.submittedAt());
+              held.visibility(), held.ownerId(), held.metadata(), held.contentHash(), held.content(), held.refusal(), held.submittedAt(),
+              held.curation(), held.override());
         });
   }
 

@@ -1,5 +1,6 @@
 package dev.opentier.curation.parse;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,6 +10,7 @@ import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +29,8 @@ import org.apache.tika.mime.MediaType;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 
 /**
  * Turns a document's bytes into structured text with Apache Tika (PDF, Office, OpenDocument, RTF,
@@ -43,6 +47,11 @@ public final class DocumentParser implements AutoCloseable {
     }
   }
 
+  /**
+   * Web pages up to this size are read into a DOM for main-content extraction ({@link HtmlContent});
+   * larger ones stream through Tika (bounded memory, no extraction).
+   */
+  static final int HTML_DOM_MAX_BYTES = 8 * 1024 * 1024;
   private static final Pattern MARKDOWN_HEADING = Pattern.compile("^(#{1,6})\\s+(.+?)\\s*#*\\s*$");
 
   private final Limits limits;
@@ -75,13 +84,16 @@ public final class DocumentParser implements AutoCloseable {
    */
   public ParsedDocument parse(byte[] content, String name, String mediaTypeHint, String titleHint) throws ParseException {
     if (content.length == 0) throw new ParseException("empty document (0 bytes)");
+    if (ParsedDocument.MEDIA_TYPE.equals(mediaTypeHint)) return ParsedDocument.fromHeld(content, limits.maxChars());
     if (content.length > limits.maxBytes()) {
       throw new ParseException("document is " + content.length + " bytes, over the parse limit of " + limits.maxBytes());
     }
     String mediaType = detect(content, name, mediaTypeHint);
     ParsedDocument parsed = isPlainText(mediaType, name)
         ? parsePlainText(content, mediaType, name, titleHint)
-        : parseWithTika(content, mediaType, name, titleHint);
+        : isHtml(mediaType) && content.length <= HTML_DOM_MAX_BYTES
+            ? parseHtml(content, mediaType, name, titleHint)
+            : parseWithTika(content, mediaType, name, titleHint);
     if (parsed.blocks().isEmpty()) throw new ParseException("no text found in this " + mediaType + " document");
     return parsed;
   }
@@ -128,6 +140,30 @@ public final class DocumentParser implements AutoCloseable {
     return new ParsedDocument(firstNonBlank(titleHint, firstHeading, fileTitle(name)), type, builder.text(), builder.blocks(), 0);
   }
 
+  private static boolean isHtml(String mediaType) {
+    return mediaType.equals("text/html") || mediaType.equals("application/xhtml+xml");
+  }
+
+  /** A web page: its main content, without the site's navigation and chrome, within the time limit. */
+  private ParsedDocument parseHtml(byte[] content, String mediaType, String name, String titleHint) throws ParseException {
+    HtmlContent.Result result = withinTimeLimit(mediaType, () -> {
+      Document page = Jsoup.parse(new ByteArrayInputStream(content), null, baseUri(name));
+      if (!page.select("frameset").isEmpty()) {
+        throw new ParseException("a frameset page has no text of its own (its frames are pages of their own)");
+      }
+      return HtmlContent.extract(page, limits.maxChars());
+    });
+    if (result.blocks().isEmpty() && result.extraction().pageChars() > 0) {
+      throw new ParseException("the page has no main content, only navigation and site chrome");
+    }
+    return new ParsedDocument(firstNonBlank(titleHint, result.title(), fileTitle(name)), "text/html", result.text(), result.blocks(), 0,
+        result.extraction());
+  }
+
+  private static String baseUri(String name) {
+    return name == null || !name.matches("(?i)(https?|file):.*") ? "" : name;
+  }
+
   private ParsedDocument parseWithTika(byte[] content, String mediaType, String name, String titleHint) throws ParseException {
     if (mediaType.equals(MediaType.OCTET_STREAM.toString())) {
       throw new ParseException("unrecognised binary format (" + (name == null ? "no name" : name) + ")");
@@ -137,7 +173,7 @@ public final class DocumentParser implements AutoCloseable {
     metadata.set(Metadata.CONTENT_TYPE, mediaType);
     TextBuilder builder = new TextBuilder(limits.maxChars());
     StructureHandler handler = new StructureHandler(builder);
-    Future<?> run = parsing.submit(() -> {
+    withinTimeLimit(mediaType, () -> {
       try (TikaInputStream in = TikaInputStream.get(content)) {
         ParseContext context = new ParseContext();
         context.set(Parser.class, parser);
@@ -145,8 +181,15 @@ public final class DocumentParser implements AutoCloseable {
       }
       return null;
     });
+    String title = firstNonBlank(titleHint, metadata.get(TikaCoreProperties.TITLE), handler.firstHeading(), fileTitle(name));
+    return new ParsedDocument(title, mediaType, builder.text(), builder.blocks(), handler.pages());
+  }
+
+  /** Runs a parse on the parsing threads, bounded by the time limit. */
+  private <T> T withinTimeLimit(String mediaType, Callable<T> parse) throws ParseException {
+    Future<T> run = parsing.submit(parse);
     try {
-      run.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      return run.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       run.cancel(true);
       throw new ParseException("parsing took longer than " + describe(limits.timeout()) + "; gave up");
@@ -156,11 +199,10 @@ public final class DocumentParser implements AutoCloseable {
       throw new ParseException("interrupted while parsing", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof ParseException parseException) throw parseException;
       if (cause instanceof EncryptedDocumentException) throw new ParseException("the " + mediaType + " document is encrypted", cause);
       throw new ParseException("cannot parse " + mediaType + ": " + rootMessage(cause), cause);
     }
-    String title = firstNonBlank(titleHint, metadata.get(TikaCoreProperties.TITLE), handler.firstHeading(), fileTitle(name));
-    return new ParsedDocument(title, mediaType, builder.text(), builder.blocks(), handler.pages());
   }
 
   private static void requireText(byte[] content, String mediaType) throws ParseException {

@@ -16,6 +16,7 @@ import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
 import dev.opentier.platform.kafka.KafkaCluster;
 import dev.opentier.platform.kafka.KafkaSettings;
+import dev.opentier.platform.pipeline.CurationProfile;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import java.io.PrintStream;
 import java.net.URI;
@@ -44,7 +45,7 @@ public final class IngestCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "SOURCE", description = "path, http(s) URL, or - for standard input")
   String source;
 
-  @Option(names = "--include", paramLabel = "GLOB", description = "folder: only files matching (relative path), repeatable")
+  @Option(names = "--include", paramLabel = "GLOB", description = "folder: only files matching (relative path, .gitignore-style: **/ also matches the top folder), repeatable")
   List<String> includes = new ArrayList<>();
 
   @Option(names = "--exclude", paramLabel = "GLOB", description = "folder: skip files matching, repeatable")
@@ -73,6 +74,12 @@ public final class IngestCommand implements Callable<Integer> {
 
   @Option(names = "--name", description = "standard input: the name of the document (default: stdin)")
   String stdinName;
+
+  @Option(names = "--curation", paramLabel = "PROFILE",
+      description = "curation profile: knowledge-base (rejects only documents with nothing usable; other rules flag), web (also spam and "
+          + "junk pages), pretraining (Gopher/C4 thresholds). Default: OPENTIER_CURATION_PROFILE (knowledge-base), for sites "
+          + "OPENTIER_CURATION_PROFILE_WEB (web)")
+  String curation;
 
   @Option(names = "--id-prefix", description = "JSONL: prefix for the ids the file gives")
   String idPrefix;
@@ -123,7 +130,8 @@ public final class IngestCommand implements Callable<Integer> {
         } else {
           UUID ownerId = owner == null ? null : ingestion.userIdByEmail(owner);
           Source chosen = chooseSource(maxBytes);
-          var options = new Ingestion.Options(parseVisibility(), ownerId, null, sync);
+          CurationProfile profile = curation == null ? CurationProfile.defaultFor(chosen.kind(), settings) : parseCuration();
+          var options = new Ingestion.Options(parseVisibility(), ownerId, null, sync, profile);
           long started = System.nanoTime();
           job = ingestion.submit(chosen, options, bar::submitted);
           bar.finishSubmitting();
@@ -131,6 +139,9 @@ public final class IngestCommand implements Callable<Integer> {
           out.printf("job %s: %d document(s), %s submitted from %s in %.1f s%s%n", job, submitted.expected(),
               ProgressBar.bytes(submitted.bytesSubmitted()), chosen.name(), (System.nanoTime() - started) / 1e9,
               sync ? " (sync)" : "");
+          if (chosen instanceof FolderSource folder && (!includes.isEmpty() || !excludes.isEmpty())) {
+            out.printf("%d file(s) skipped by the --include/--exclude patterns%n", folder.skipped());
+          }
         }
         if (!await) {
           out.println("the pipeline is processing it; follow with --wait next time, or ./opentier logs curation-streams");
@@ -165,6 +176,14 @@ public final class IngestCommand implements Callable<Integer> {
     if (!Files.exists(path)) throw new IllegalArgumentException("no such file or folder: " + source);
     if (JsonlSource.handles(path)) return new JsonlSource(path, idPrefix, maxBytes);
     return new FileSource(path, maxBytes);
+  }
+
+  private CurationProfile parseCuration() {
+    try {
+      return CurationProfile.of(curation);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--curation must be one of " + CurationProfile.names() + ", got '" + curation + "'");
+    }
   }
 
   private DocumentEvent.Visibility parseVisibility() {

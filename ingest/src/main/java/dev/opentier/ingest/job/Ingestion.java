@@ -1,6 +1,7 @@
 package dev.opentier.ingest.job;
 
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
+import static dev.opentier.platform.db.schema.Tables.DOCUMENT_HOLDS;
 import static dev.opentier.platform.db.schema.Tables.INGESTION_JOBS;
 import static dev.opentier.platform.db.schema.Tables.INGESTION_JOB_DOCUMENTS;
 import static dev.opentier.platform.db.schema.Tables.INGESTION_JOB_PROGRESS;
@@ -14,6 +15,7 @@ import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.kafka.JsonSerde;
 import dev.opentier.platform.kafka.KafkaSettings;
 import dev.opentier.platform.kafka.Topics;
+import dev.opentier.platform.pipeline.CurationProfile;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import java.io.IOException;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -46,8 +49,17 @@ import org.jooq.Record;
  * Thread-safe; one instance per process.
  */
 public final class Ingestion implements AutoCloseable {
-  /** Who submits and how the documents are to be stored. */
-  public record Options(DocumentEvent.Visibility visibility, UUID ownerId, UUID createdBy, boolean sync) {}
+  /**
+   * Who submits and how the documents are to be stored.
+   *
+   * @param curation the curation profile of the job's documents; null: the source kind's default
+   *     ({@link CurationProfile#defaultFor(String)})
+   */
+  public record Options(DocumentEvent.Visibility visibility, UUID ownerId, UUID createdBy, boolean sync, CurationProfile curation) {
+    public Options(DocumentEvent.Visibility visibility, UUID ownerId, UUID createdBy, boolean sync) {
+      this(visibility, ownerId, createdBy, sync, null);
+    }
+  }
 
   /** Called as documents are produced (the CLI draws its progress bar with it). */
   public interface Listener {
@@ -111,11 +123,12 @@ public final class Ingestion implements AutoCloseable {
     try {
       source.forEach(document -> {
         if (sends.failed()) return;
-        if (!seen.add(document.documentId())) return; // the same document twice in one source: once is enough
-        sends.send(upsert(job, source, document, options));
+        DocumentEvent event = upsert(job, source, document, options);
+        if (!seen.add(event.documentId())) return; // the same document twice in one source: once is enough
+        sends.send(event);
         listener.produced(documents.incrementAndGet(), bytes.addAndGet(document.size()));
       });
-      int deletes = options.sync() ? produceDeletesForMissing(job, source.name(), seen, sends) : 0;
+      int deletes = options.sync() ? produceDeletesForMissing(job, source.name(), options.ownerId(), seen, sends) : 0;
       sends.awaitAcknowledged();
       finishJob(job, documents.get(), deletes, bytes.get());
     } catch (IOException | RuntimeException e) {
@@ -156,9 +169,7 @@ public final class Ingestion implements AutoCloseable {
     int upserts = 0;
     int deletes = 0;
     for (DocumentEvent original : events) {
-      DocumentEvent again = new DocumentEvent(original.op(), original.documentId(), job, original.source(), original.uri(),
-          original.title(), original.mediaType(), original.visibility(), original.ownerId(), original.metadata(),
-          original.contentHash(), original.content(), original.refusal(), Instant.now());
+      DocumentEvent again = original.resubmitted(job, original.curation(), original.override());
       sends.send(again);
       if (again.isDelete()) deletes++; else upserts++;
       bytes += again.content() == null ? 0 : again.content().length;
@@ -166,6 +177,25 @@ public final class Ingestion implements AutoCloseable {
     sends.awaitAcknowledged();
     finishJob(job, upserts, deletes, bytes);
     return job;
+  }
+
+  /**
+   * Indexes a rejected document anyway, as a job of kind "override": what curation held of it
+   * (parsed and PII-redacted) goes through the pipeline again with the override recorded, so its
+   * rules flag instead of rejecting. Empty when nothing of it is held. The caller checks that
+   * {@code by} may manage the document.
+   */
+  public Optional<UUID> indexAnyway(String documentId, String rejection, UUID by) {
+    byte[] held = db.select(DOCUMENT_HOLDS.EVENT).from(DOCUMENT_HOLDS).where(DOCUMENT_HOLDS.DOCUMENT_ID.eq(documentId))
+        .fetchOne(DOCUMENT_HOLDS.EVENT);
+    if (held == null) return Optional.empty();
+    DocumentEvent event = Topics.DOCUMENTS.valueSerde().deserializer().deserialize(null, held);
+    UUID job = createJob("override", event.source(), new Options(event.visibility(), event.ownerId(), by, false, event.curation()));
+    Sends sends = new Sends();
+    sends.send(event.resubmitted(job, event.curation(), new DocumentEvent.Override(by, Instant.now(), rejection)));
+    sends.awaitAcknowledged();
+    finishJob(job, 1, 0, event.content().length);
+    return Optional.of(job);
   }
 
   public JobProgress progress(UUID job) {
@@ -205,14 +235,17 @@ public final class Ingestion implements AutoCloseable {
   }
 
   private static DocumentEvent upsert(UUID job, Source source, SourceDocument document, Options options) {
-    return new DocumentEvent(DocumentEvent.Operation.UPSERT, document.documentId(), job, source.name(),
-        document.uri(), document.title(), document.mediaType(), options.visibility(), options.ownerId(), document.metadata(),
-        document.content() == null ? null : DocumentIds.version(document.content()), document.content(), document.refusal(),
-        Instant.now());
+    CurationProfile curation = options.curation() != null ? options.curation() : CurationProfile.defaultFor(source.kind());
+    return new DocumentEvent(DocumentEvent.Operation.UPSERT, DocumentIds.owned(options.ownerId(), document.uri(), document.documentId()),
+        job, source.name(), document.uri(), document.title(), document.mediaType(), options.visibility(), options.ownerId(),
+        document.metadata(), document.content() == null ? null : DocumentIds.version(document.content()), document.content(),
+        document.refusal(), Instant.now(), curation, null);
   }
 
-  private int produceDeletesForMissing(UUID job, String sourceName, Set<String> seen, Sends sends) {
-    List<Record> stored = new ArrayList<>(db.select(DOCUMENTS.ID, DOCUMENTS.URI).from(DOCUMENTS).where(DOCUMENTS.SOURCE.eq(sourceName)).fetch());
+  /** Deletes for the documents of this source and owner that the source no longer has. */
+  private int produceDeletesForMissing(UUID job, String sourceName, UUID ownerId, Set<String> seen, Sends sends) {
+    List<Record> stored = new ArrayList<>(db.select(DOCUMENTS.ID, DOCUMENTS.URI).from(DOCUMENTS)
+        .where(DOCUMENTS.SOURCE.eq(sourceName)).and(DOCUMENTS.OWNER_ID.isNotDistinctFrom(ownerId)).fetch());
     int deletes = 0;
     for (Record row : stored) {
       String id = row.get(DOCUMENTS.ID);
@@ -231,6 +264,7 @@ public final class Ingestion implements AutoCloseable {
         .set(INGESTION_JOBS.OPTIONS, json(Map.of(
             "visibility", options.visibility().name().toLowerCase(),
             "owner_id", options.ownerId() == null ? "" : options.ownerId().toString(),
+            "curation", options.curation() == null ? "" : options.curation().id(),
             "sync", options.sync())))
         .returning(INGESTION_JOBS.ID)
         .fetchOne(INGESTION_JOBS.ID);

@@ -10,18 +10,24 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * Every regular file under a folder, recursively, in a stable (sorted) order. Include and exclude
- * globs match paths relative to the folder ({@code **}{@code /*.pdf}, {@code drafts/**}); with no
- * include every file is taken. Hidden files and folders (a leading dot) are skipped.
+ * globs match paths relative to the folder as in {@code .gitignore}: {@code **}{@code /} matches
+ * any number of folders, none included ({@code **}{@code /*.html} takes {@code index.html} at the
+ * top too); a pattern without a slash matches a name at any depth ({@code *.pdf}); a trailing
+ * slash means everything under a folder ({@code drafts/}); a leading slash anchors to the folder.
+ * With no include every file is taken. Hidden files and folders (a leading dot) are skipped. How
+ * many files the patterns left out is counted ({@link #skipped()}).
  */
 public final class FolderSource implements Source {
   private final Path root;
   private final List<PathMatcher> includes;
   private final List<PathMatcher> excludes;
   private final long maxBytes;
+  private final AtomicInteger skipped = new AtomicInteger();
 
   public FolderSource(Path root, List<String> includeGlobs, List<String> excludeGlobs, long maxBytes) {
     this.root = root.toAbsolutePath().normalize();
@@ -52,9 +58,9 @@ public final class FolderSource implements Source {
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-        if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".") && selected(root.relativize(file))) {
-          files.add(file);
-        }
+        if (!attrs.isRegularFile() || file.getFileName().toString().startsWith(".")) return FileVisitResult.CONTINUE;
+        if (selected(root.relativize(file))) files.add(file);
+        else skipped.incrementAndGet();
         return FileVisitResult.CONTINUE;
       }
 
@@ -73,7 +79,32 @@ public final class FolderSource implements Source {
     return included && excludes.stream().noneMatch(m -> m.matches(relative));
   }
 
-  private static PathMatcher matcher(String glob) {
-    return FileSystems.getDefault().getPathMatcher("glob:" + glob);
+  /** Files the include and exclude patterns left out, once {@link #forEach} has run. */
+  public int skipped() {
+    return skipped.get();
+  }
+
+  /** One pattern as a matcher with .gitignore's meaning (see the class comment). */
+  static PathMatcher matcher(String pattern) {
+    String glob = pattern.strip().replace('\\', '/');
+    if (glob.endsWith("/")) glob = glob + "**";
+    if (glob.startsWith("/")) glob = glob.substring(1);
+    else if (!glob.contains("/")) glob = "**/" + glob;
+    List<PathMatcher> variants = new ArrayList<>();
+    for (String variant : withoutEmptyFolders(glob)) variants.add(FileSystems.getDefault().getPathMatcher("glob:" + variant));
+    return path -> variants.stream().anyMatch(m -> m.matches(path));
+  }
+
+  /** The glob and each form of it with some {@code **}{@code /} dropped, so that they may match no folder at all. */
+  static List<String> withoutEmptyFolders(String glob) {
+    List<String> forms = new ArrayList<>(List.of(glob));
+    int at = glob.indexOf("**/");
+    if (at < 0) return forms;
+    String head = glob.substring(0, at);
+    for (String rest : withoutEmptyFolders(glob.substring(at + 3))) {
+      forms.add(head + "**/" + rest);
+      forms.add(head + rest);
+    }
+    return forms.stream().distinct().toList();
   }
 }

@@ -14,6 +14,7 @@ import dev.opentier.ingest.source.WebSource;
 import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.db.DocumentAccess;
 import dev.opentier.platform.db.schema.tables.records.DocumentsRecord;
+import dev.opentier.platform.pipeline.CurationProfile;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import dev.opentier.queryapi.auth.Accounts;
 import dev.opentier.queryapi.auth.Principal;
@@ -56,7 +57,7 @@ public final class DocumentRoutes {
 
   public record Submitted(UUID jobId, int files, List<String> refused) {}
 
-  public record UrlInput(List<String> urls, String visibility, Integer maxDepth, Integer maxPages, Boolean sameHostOnly) {}
+  public record UrlInput(List<String> urls, String visibility, Integer maxDepth, Integer maxPages, Boolean sameHostOnly, String curation) {}
 
   public record CrawlStarted(String url, UUID jobId) {}
 
@@ -101,7 +102,10 @@ public final class DocumentRoutes {
     this.accounts = accounts;
   }
 
-  /** {@code POST /api/documents}: multipart files ({@code files}), optional {@code visibility}; one job for all of them. */
+  /**
+   * {@code POST /api/documents}: multipart files ({@code files}), optional {@code visibility} and
+   * {@code curation} (profile); one job for all of them.
+   */
   public void upload(Context ctx) throws IOException {
     Principal user = principal(ctx);
     if (!ctx.isMultipartFormData()) throw Params.invalid("body", "must be multipart/form-data with one or more 'files' parts");
@@ -115,6 +119,7 @@ public final class DocumentRoutes {
     if (uploaded.isEmpty()) throw Params.invalid("files", "must hold at least one file");
     if (uploaded.size() > limits.maxFiles()) throw Params.invalid("files", "may hold at most " + limits.maxFiles() + " files per request");
     DocumentEvent.Visibility visibility = visibility(ctx.formParam("visibility"));
+    CurationProfile curation = limits.curation(ctx.formParam("curation"), false);
     List<UploadSource.File> files = new ArrayList<>();
     List<String> refused = new ArrayList<>();
     for (UploadedFile file : uploaded) {
@@ -131,7 +136,7 @@ public final class DocumentRoutes {
         }));
       }
     }
-    UUID job = ingestion.submit(new UploadSource(user.userId(), files), new Ingestion.Options(visibility, user.userId(), user.userId(), false),
+    UUID job = ingestion.submit(new UploadSource(user.userId(), files), new Ingestion.Options(visibility, user.userId(), user.userId(), false, curation),
         (documents, bytes) -> {});
     ctx.status(HttpStatus.ACCEPTED).json(new Submitted(job, files.size(), refused));
   }
@@ -145,7 +150,7 @@ public final class DocumentRoutes {
     if (input.maxDepth() != null && input.maxDepth() < 0) throw Params.invalid("max_depth", "must be 0 or more");
     if (input.maxPages() != null && input.maxPages() < 1) throw Params.invalid("max_pages", "must be 1 or more");
     DocumentEvent.Visibility visibility = visibility(input.visibility());
-    Ingestion.Options options = new Ingestion.Options(visibility, user.userId(), user.userId(), false);
+    Ingestion.Options options = new Ingestion.Options(visibility, user.userId(), user.userId(), false, limits.curation(input.curation(), true));
     List<WebSource> sources = new ArrayList<>();
     for (String url : input.urls()) sources.add(new WebSource(webUri(url), limits.crawl(input.maxDepth(), input.maxPages(), input.sameHostOnly())));
     List<CrawlStarted> started = new ArrayList<>();
@@ -230,6 +235,24 @@ public final class DocumentRoutes {
     DocumentsRecord document = managed(ctx, user);
     UUID job = ingestion.delete(List.of(document.getId()), user.userId());
     accounts.audit(user.userId(), "document.delete", "document", document.getId(), ClientAddress.of(ctx), RequestIds.of(ctx));
+    ctx.status(HttpStatus.ACCEPTED).json(new Submitted(job, 1, List.of()));
+  }
+
+  /**
+   * {@code POST /api/documents/{id}/index-anyway}: a rejected document goes through the pipeline
+   * again from what curation kept of it (parsed and PII-redacted), its rules flagging instead of
+   * rejecting, the override (who, when, which rejection) in its lineage. Its owner or an admin only.
+   */
+  public void indexAnyway(Context ctx) {
+    Principal user = principal(ctx);
+    DocumentsRecord document = managed(ctx, user);
+    if (!"rejected".equals(document.getStatus())) {
+      throw new ApiException(HttpStatus.CONFLICT, "not_rejected", "only a rejected document can be indexed anyway; this one is " + document.getStatus());
+    }
+    UUID job = ingestion.indexAnyway(document.getId(), document.getStatusReason(), user.userId())
+        .orElseThrow(() -> new ApiException(HttpStatus.CONFLICT, "not_held",
+            "nothing of this document was kept (it was rejected before its text was read, or by an older version); ingest it again"));
+    accounts.audit(user.userId(), "document.index_anyway", "document", document.getId(), ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.ACCEPTED).json(new Submitted(job, 1, List.of()));
   }
 

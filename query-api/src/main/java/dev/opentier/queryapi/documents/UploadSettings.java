@@ -2,13 +2,16 @@ package dev.opentier.queryapi.documents;
 
 import dev.opentier.ingest.source.CrawlOptions;
 import dev.opentier.platform.config.Settings;
+import dev.opentier.platform.pipeline.CurationProfile;
+import dev.opentier.queryapi.edge.Params;
 
 /**
  * Limits on what users pour in over HTTP: upload sizes and counts, and how far a crawl they start
  * may go. The per-file limit stays under the documents topic's record size (32 MiB).
  */
 public record UploadSettings(long maxFileBytes, long maxRequestBytes, int maxFiles, int maxUrls, int maxCrawlPages, int maxCrawlDepth,
-                             boolean crawlAllowPrivate, boolean crawlAllowLoopback) {
+                             boolean crawlAllowPrivate, boolean crawlAllowLoopback, CurationProfile filesProfile,
+                             CurationProfile crawlProfile) {
   public static final String MAX_FILE_MB = "OPENTIER_UPLOAD_MAX_FILE_MB";
   public static final String MAX_REQUEST_MB = "OPENTIER_UPLOAD_MAX_REQUEST_MB";
   public static final String MAX_FILES = "OPENTIER_UPLOAD_MAX_FILES";
@@ -26,7 +29,19 @@ public record UploadSettings(long maxFileBytes, long maxRequestBytes, int maxFil
         settings.integer(MAX_CRAWL_PAGES, 1_000, 1, 100_000),
         10,
         settings.flag(CRAWL_ALLOW_PRIVATE, false),
-        settings.flag(CRAWL_ALLOW_LOOPBACK, false));
+        settings.flag(CRAWL_ALLOW_LOOPBACK, false),
+        CurationProfile.defaultFor("upload", settings),
+        CurationProfile.defaultFor("url", settings));
+  }
+
+  /** The profile a request names, else the default for its kind of source. */
+  CurationProfile curation(String given, boolean crawl) {
+    if (given == null || given.isBlank()) return crawl ? crawlProfile : filesProfile;
+    try {
+      return CurationProfile.of(given);
+    } catch (IllegalArgumentException e) {
+      throw Params.invalid("curation", "must be one of " + CurationProfile.names());
+    }
   }
 
   /** A user's crawl: their depth and page limits within these bounds, the address guard as configured. */

@@ -62,6 +62,7 @@ class RouteAccessIT {
     ROUTES.put("PATCH /api/documents/{id}", Access.USER);
     ROUTES.put("DELETE /api/documents/{id}", Access.USER);
     ROUTES.put("POST /api/documents/{id}/grants", Access.USER);
+    ROUTES.put("POST /api/documents/{id}/index-anyway", Access.USER);
     ROUTES.put("DELETE /api/documents/{id}/grants/{user}", Access.USER);
     ROUTES.put("GET /api/ingestion/jobs", Access.USER);
     ROUTES.put("GET /api/ingestion/jobs/{id}", Access.USER);
