@@ -40,3 +40,19 @@ cmd_test() {
   if [ "$status" -eq 0 ]; then say "all tests passed"; else say "tests FAILED (exit $status)"; fi
   return "$status"
 }
+
+# bench docs: the documentation sets of bench/docsets/docsets.tsv come from Debian's -doc packages;
+# the missing ones are installed (apt-get; as root or with sudo).
+ensure_docsets() {
+  local name package generator root pages missing=()
+  while IFS=$'\t' read -r name package generator root pages; do
+    [ "$name" = name ] || [ -z "$name" ] && continue
+    [ -d "$root" ] || missing+=("$package")
+  done < "$ROOT/bench/docsets/docsets.tsv"
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "bench docs: installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+    || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null \
+         && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } \
+    || die "bench docs: could not install ${missing[*]} (apt-get install them, then run again)" 2
+}

@@ -27,11 +27,14 @@ interface LibraryState {
   jobs: TrackedJob[];
   error: string | null;
   load(filters?: Partial<Filters>, more?: boolean): Promise<void>;
-  upload(files: File[], visibility: "private" | "public"): Promise<void>;
-  crawl(url: string, visibility: "private" | "public"): Promise<void>;
+  upload(files: File[], visibility: "private" | "public", curation?: CurationProfile): Promise<void>;
+  crawl(url: string, visibility: "private" | "public", curation?: CurationProfile): Promise<void>;
   remove(id: string): Promise<void>;
   track(jobId: string, label: string): void;
 }
+
+/** Which curation rules may reject a document (the server's default per kind of source when none is chosen). */
+export type CurationProfile = "knowledge-base" | "web" | "pretraining";
 
 /** The documents the user may see, and the uploads they are watching (live, over SSE). */
 export const useLibrary = create<LibraryState>((set, get) => ({
@@ -51,10 +54,11 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     set({ filters, documents: more ? [...get().documents, ...page.documents] : page.documents, nextCursor: page.next_cursor });
   },
 
-  async upload(files, visibility) {
+  async upload(files, visibility, curation) {
     const form = new FormData();
     for (const file of files) form.append("files", file, (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name);
     form.append("visibility", visibility);
+    if (curation) form.append("curation", curation);
     try {
       const submitted = await api("POST", "/api/documents", Submitted, form);
       get().track(submitted.job_id, `${submitted.files} file(s)`);
@@ -64,9 +68,9 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     }
   },
 
-  async crawl(url, visibility) {
+  async crawl(url, visibility, curation) {
     try {
-      const started = await api("POST", "/api/documents/urls", z.array(CrawlStarted), { urls: [url], visibility });
+      const started = await api("POST", "/api/documents/urls", z.array(CrawlStarted), { urls: [url], visibility, ...(curation ? { curation } : {}) });
       for (const crawl of started) get().track(crawl.job_id, crawl.url);
       set({ error: null });
     } catch (e) {

@@ -3,6 +3,12 @@ import { z } from "zod";
 import { api, ApiError } from "../api/http";
 import { Document, DocumentDetail } from "../api/schemas";
 
+/** The rules a document crossed without being rejected for it, e.g. "duplicate_lines=0.41 (limit 0.3)". */
+function flags(curation: Record<string, unknown>): string[] {
+  const quality = curation.quality as { flags?: { rule: string; value: number; limit: number }[] } | undefined;
+  return (quality?.flags ?? []).map((f) => `${f.rule}=${f.value} (limit ${f.limit})`);
+}
+
 /** One document: why it was curated as it was, its chunks, and (for its owner or an admin) sharing. */
 export function DocumentPanel({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
   const [detail, setDetail] = useState<DocumentDetail | null>(null);
@@ -43,6 +49,19 @@ export function DocumentPanel({ id, onClose, onChanged }: { id: string; onClose:
         {d.status}
         {d.status_reason && ` — ${d.status_reason}`} · {d.language ?? "language unknown"} · {d.visibility} · {d.chunk_count} chunks
       </p>
+      {flags(detail.curation).length > 0 && (
+        <>
+          <h3>Flags</h3>
+          <ul aria-label="Curation flags">
+            {flags(detail.curation).map((f) => (
+              <li key={f}>{f}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {detail.can_manage && d.status === "rejected" && (
+        <button onClick={() => act(() => api("POST", `/api/documents/${id}/index-anyway`, z.unknown()))}>Index anyway</button>
+      )}
       <h3>Curation record</h3>
       <dl className="record">
         {Object.entries(detail.curation).map(([key, value]) => (

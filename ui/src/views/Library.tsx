@@ -1,5 +1,5 @@
 import { useEffect, useState, type DragEvent, type FormEvent } from "react";
-import { useLibrary, type Filters } from "../stores/library";
+import { useLibrary, type CurationProfile, type Filters } from "../stores/library";
 import { useRoute } from "../stores/route";
 import { DocumentPanel } from "./DocumentPanel";
 
@@ -7,13 +7,14 @@ import { DocumentPanel } from "./DocumentPanel";
 export function Library() {
   const library = useLibrary();
   const [visibility, setVisibility] = useState<"private" | "public">("private");
+  const [curation, setCuration] = useState<CurationProfile | "">("");
   const [url, setUrl] = useState("");
   const { query } = useRoute();
   const [open, setOpen] = useState<string | null>(query.get("doc"));
 
   function crawl(event: FormEvent) {
     event.preventDefault();
-    library.crawl(url, visibility).then(() => setUrl(""));
+    library.crawl(url, visibility, curation || undefined).then(() => setUrl(""));
   }
 
   useEffect(() => {
@@ -22,7 +23,7 @@ export function Library() {
 
   function drop(event: DragEvent) {
     event.preventDefault();
-    library.upload(Array.from(event.dataTransfer.files), visibility);
+    library.upload(Array.from(event.dataTransfer.files), visibility, curation || undefined);
   }
 
   return (
@@ -31,13 +32,22 @@ export function Library() {
         <p>Drop files here, or</p>
         <label className="button">
           choose files
-          <input type="file" multiple hidden onChange={(e) => library.upload(Array.from(e.target.files ?? []), visibility)} />
+          <input type="file" multiple hidden onChange={(e) => library.upload(Array.from(e.target.files ?? []), visibility, curation || undefined)} />
         </label>
         <label>
           Visibility{" "}
           <select value={visibility} onChange={(e) => setVisibility(e.target.value as "private" | "public")}>
             <option value="private">private</option>
             <option value="public">public</option>
+          </select>
+        </label>
+        <label>
+          Curation{" "}
+          <select value={curation} onChange={(e) => setCuration(e.target.value as CurationProfile | "")}>
+            <option value="">default (files: knowledge base, sites: web)</option>
+            <option value="knowledge-base">knowledge base: keep everything usable</option>
+            <option value="web">web: also drop spam and junk pages</option>
+            <option value="pretraining">pretraining: Gopher/C4 filters</option>
           </select>
         </label>
         {library.error && <p role="alert" className="error">{library.error}</p>}

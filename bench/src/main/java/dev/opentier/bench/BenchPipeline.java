@@ -87,13 +87,14 @@ public final class BenchPipeline {
       }
 
       // Freshness: one document changes; how long until its new chunks are what a search finds.
-      String id = prefix + "freshness";
+      String sourceId = prefix + "freshness";
+      String id = DocumentIds.owned(null, "bench:" + sourceId, sourceId); // the id it is stored under
       double[] latencies = new double[freshnessSamples];
       for (int i = 0; i < freshnessSamples; i++) {
         byte[] content = ("Freshness probe version " + i + ". " + "Vitamin D and bone health. ".repeat(5)).getBytes(StandardCharsets.UTF_8);
         String version = DocumentIds.version(content);
         long produced = System.nanoTime();
-        UUID probe = ingestion.submit(single(id, content), options, (d, b) -> {});
+        UUID probe = ingestion.submit(single(sourceId, content), options, (d, b) -> {});
         while (!db.fetchExists(CHUNKS, CHUNKS.DOCUMENT_ID.eq(id).and(CHUNKS.DOCUMENT_VERSION.eq(version)))) {
           Thread.sleep(5);
         }
@@ -104,7 +105,9 @@ public final class BenchPipeline {
       System.out.printf(Locale.ROOT, "freshness (produce → new chunks searchable), %d samples: p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
           freshnessSamples, latencies[freshnessSamples / 2], latencies[(int) Math.ceil(freshnessSamples * 0.95) - 1], latencies[freshnessSamples - 1]);
 
-      List<String> ids = new ArrayList<>(db.select(DOCUMENTS.ID).from(DOCUMENTS).where(DOCUMENTS.ID.startsWith(prefix)).fetch(DOCUMENTS.ID));
+      // (stored ids are hashes namespaced by owner: the benchmark's documents are found by their URIs' fresh ids)
+      List<String> ids = new ArrayList<>(db.select(DOCUMENTS.ID).from(DOCUMENTS)
+          .where(DOCUMENTS.URI.like("%#" + prefix + "%").or(DOCUMENTS.URI.eq("bench:" + sourceId))).fetch(DOCUMENTS.ID));
       ingestion.await(ingestion.delete(ids, null), Duration.ofMinutes(10), p -> {});
       System.out.printf("removed the %d benchmark documents%n", ids.size());
     }

@@ -5,6 +5,7 @@ import dev.opentier.embedding.Embedder;
 import dev.opentier.embedding.EmbeddingSettings;
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.ingest.job.JobProgress;
+import dev.opentier.ingest.source.DocumentIds;
 import dev.opentier.ingest.source.JsonlSource;
 import dev.opentier.intelligence.retrieval.HybridRetriever;
 import dev.opentier.intelligence.retrieval.Passages;
@@ -87,7 +88,7 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
     Path corpus = Files.exists(dir.resolve("corpus.jsonl.gz")) ? dir.resolve("corpus.jsonl.gz") : dir.resolve("corpus.jsonl");
     Path queriesFile = Files.exists(dir.resolve("queries.jsonl")) ? dir.resolve("queries.jsonl") : dir.resolve("queries." + split + ".jsonl");
     Map<String, String> queries = BenchQuality.readQueries(queriesFile);
-    Map<String, Map<String, Integer>> qrels = BenchQuality.readQrels(dir.resolve("qrels").resolve(split + ".tsv"));
+    Map<String, Map<String, Integer>> qrels = storedIds(BenchQuality.readQrels(dir.resolve("qrels").resolve(split + ".tsv")), corpus);
     List<String> queryIds = queries.keySet().stream().filter(qrels::containsKey).toList();
 
     if (topK < 1 || topK > RetrievalGrpcService.MAX_TOP_K) {
@@ -97,14 +98,7 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
     boolean keeping = keep || reuse != null;
     String namespace = own.name();
     String databaseUrl = own.url();
-    Map<String, String> env = own.env();
-    env.put("OPENTIER_KAFKA_TOPIC_PREFIX", namespace + ".");
-    env.put("OPENTIER_STREAMS_APPLICATION_ID", namespace + ".curation");
-    env.put("OPENTIER_STREAMS_STATE_DIR", Files.createTempDirectory("opentier-eval").toString());
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      env.put("OPENTIER_STREAMS_PORT", Integer.toString(free.getLocalPort()));
-    }
-    Settings settings = Settings.of(env);
+    Settings settings = own.pipelineSettings();
     KafkaSettings kafka = KafkaSettings.from(settings);
     System.out.printf("eval: namespace %s (database %s, topics %s*)%n", namespace, databaseUrl, kafka.topicPrefix());
     try (Database database = Database.connect(DatabaseSettings.from(settings), "eval")) {
@@ -145,7 +139,7 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
       if (keeping) {
         System.out.printf("eval: kept database %s and topics %s*%n", namespace, kafka.topicPrefix());
       } else {
-        removeTopics(kafka);
+        OwnDatabase.removeTopics(kafka);
         own.drop();
       }
     }
@@ -196,6 +190,21 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
       System.out.printf(Locale.ROOT, "eval: ingested %d documents in %.0f s: %d indexed (%d chunks), %d rejected, %d duplicate, %d failed%n",
           done.concluded(), (System.nanoTime() - started) / 1e9, done.indexed(), done.chunks(), done.rejected(), done.duplicate(), done.failed());
     }
+  }
+
+  /**
+   * The judgements with each corpus id as the id its document is stored under: a JSONL line's id
+   * namespaced by the file it came from and its (absent) owner ({@link DocumentIds#owned}).
+   */
+  static Map<String, Map<String, Integer>> storedIds(Map<String, Map<String, Integer>> qrels, Path corpus) {
+    String uriBase = "jsonl:" + corpus.toAbsolutePath().normalize() + "#";
+    Map<String, Map<String, Integer>> stored = new HashMap<>();
+    qrels.forEach((query, judged) -> {
+      Map<String, Integer> byStoredId = new HashMap<>();
+      judged.forEach((id, grade) -> byStoredId.put(DocumentIds.owned(null, uriBase + id, id), grade));
+      stored.put(query, byStoredId);
+    });
+    return stored;
   }
 
   /** Documents in the order of their best chunk. */
@@ -262,15 +271,6 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
 
     private static double log2(double x) {
       return Math.log(x) / Math.log(2);
-    }
-  }
-
-  private static void removeTopics(KafkaSettings kafka) {
-    try (KafkaCluster cluster = new KafkaCluster(kafka)) {
-      var names = cluster.admin().listTopics().names().get().stream().filter(n -> n.startsWith(kafka.topicPrefix())).toList();
-      cluster.admin().deleteTopics(names).all().get();
-    } catch (Exception e) {
-      System.err.println("eval: could not remove the topics " + kafka.topicPrefix() + "*: " + e.getMessage());
     }
   }
 }

@@ -3,6 +3,11 @@ package dev.opentier.bench;
 import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.ServerAdmin;
+import dev.opentier.platform.kafka.KafkaCluster;
+import dev.opentier.platform.kafka.KafkaSettings;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -34,5 +39,30 @@ record OwnDatabase(ServerAdmin admin, String name, String url, Map<String, Strin
 
   void drop() {
     admin.dropDatabase(name);
+  }
+
+  /**
+   * Settings for a pipeline of this database's own: topics prefixed with its name, its own Streams
+   * application, state directory and metrics port, so that a run shares nothing with the platform.
+   */
+  Settings pipelineSettings() throws IOException {
+    Map<String, String> own = new HashMap<>(env);
+    own.put("OPENTIER_KAFKA_TOPIC_PREFIX", name + ".");
+    own.put("OPENTIER_STREAMS_APPLICATION_ID", name + ".curation");
+    own.put("OPENTIER_STREAMS_STATE_DIR", Files.createTempDirectory("opentier-" + name).toString());
+    try (ServerSocket free = new ServerSocket(0)) {
+      own.put("OPENTIER_STREAMS_PORT", Integer.toString(free.getLocalPort()));
+    }
+    return Settings.of(own);
+  }
+
+  /** Deletes the topics of {@link #pipelineSettings}. */
+  static void removeTopics(KafkaSettings kafka) {
+    try (KafkaCluster cluster = new KafkaCluster(kafka)) {
+      var names = cluster.admin().listTopics().names().get().stream().filter(n -> n.startsWith(kafka.topicPrefix())).toList();
+      cluster.admin().deleteTopics(names).all().get();
+    } catch (Exception e) {
+      System.err.println("could not remove the topics " + kafka.topicPrefix() + "*: " + e.getMessage());
+    }
   }
 }

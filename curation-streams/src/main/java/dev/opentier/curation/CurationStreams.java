@@ -110,8 +110,17 @@ public final class CurationStreams implements AutoCloseable {
       KafkaStreams streams = new KafkaStreams(CurationTopology.build(stages, dedup, kafkaSettings), streamsConfig(pipeline, kafkaSettings));
       // A failure that escapes the stages (the database is down) is retried by a fresh thread from
       // the last committed offset; the sink's idempotent writes make the replay harmless.
+      // A thread that keeps failing backs off (1 s, doubling to a minute) instead of spinning.
+      BackOff backOff = new BackOff(Duration.ofSeconds(1), Duration.ofMinutes(1));
       streams.setUncaughtExceptionHandler(e -> {
-        log.error("stream thread failed; replacing it and retrying from the last commit", e);
+        Duration wait = backOff.next();
+        log.error("stream thread failed ({}); replacing it in {} ms and retrying from the last commit",
+            e instanceof PassingFailure || PassingFailure.isPassing(e) ? "the database or broker is unavailable" : "unexpected", wait.toMillis(), e);
+        try {
+          Thread.sleep(wait.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        }
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
       });
       KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);

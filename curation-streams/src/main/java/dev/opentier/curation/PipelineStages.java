@@ -104,6 +104,8 @@ public final class PipelineStages {
       metrics.stage(name, started, result.chunks() == null ? 0 : result.chunks().size(), result.failed());
       return result;
     } catch (Exception | StackOverflowError e) {
+      // The database or the broker, not the document: retried once they are back, never a dead letter.
+      if (PassingFailure.isPassing(e)) throw new PassingFailure(name, e);
       // A bug or a poison document must not stop the pipeline: this document fails, the rest go on.
       log.warn("{} failed for document {}", name, work.event().documentId(), e);
       metrics.stage(name, started, 0, true);

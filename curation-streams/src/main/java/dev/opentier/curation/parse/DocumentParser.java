@@ -136,8 +136,16 @@ public final class DocumentParser implements AutoCloseable {
       }
     }
     builder.endBlock();
+    requireWithinCharacterLimit(builder.truncated());
     String type = markdown ? "text/markdown" : "text/plain";
     return new ParsedDocument(firstNonBlank(titleHint, firstHeading, fileTitle(name)), type, builder.text(), builder.blocks(), 0);
+  }
+
+  /** A document whose text is longer than the limit is refused with the limit named, not cut short silently. */
+  private void requireWithinCharacterLimit(boolean truncated) throws ParseException {
+    if (truncated) {
+      throw new ParseException("the document's text is over the limit of " + limits.maxChars() + " characters (OPENTIER_PARSE_MAX_CHARS)");
+    }
   }
 
   private static boolean isHtml(String mediaType) {
@@ -153,6 +161,7 @@ public final class DocumentParser implements AutoCloseable {
       }
       return HtmlContent.extract(page, limits.maxChars());
     });
+    requireWithinCharacterLimit(result.truncated());
     if (result.blocks().isEmpty() && result.extraction().pageChars() > 0) {
       throw new ParseException("the page has no main content, only navigation and site chrome");
     }
@@ -172,7 +181,7 @@ public final class DocumentParser implements AutoCloseable {
     if (name != null) metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
     metadata.set(Metadata.CONTENT_TYPE, mediaType);
     TextBuilder builder = new TextBuilder(limits.maxChars());
-    StructureHandler handler = new StructureHandler(builder);
+    StructureHandler handler = new StructureHandler(builder, limits.maxChars(), System.nanoTime() + limits.timeout().toNanos());
     withinTimeLimit(mediaType, () -> {
       try (TikaInputStream in = TikaInputStream.get(content)) {
         ParseContext context = new ParseContext();
@@ -181,6 +190,8 @@ public final class DocumentParser implements AutoCloseable {
       }
       return null;
     });
+    // (a parser may swallow the handler's stop inside an embedded document and go on with the next)
+    requireWithinCharacterLimit(builder.truncated());
     String title = firstNonBlank(titleHint, metadata.get(TikaCoreProperties.TITLE), handler.firstHeading(), fileTitle(name));
     return new ParsedDocument(title, mediaType, builder.text(), builder.blocks(), handler.pages());
   }
@@ -200,6 +211,12 @@ public final class DocumentParser implements AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ParseException parseException) throw parseException;
+      for (Throwable c = cause; c != null; c = c.getCause()) {
+        if (c instanceof StructureHandler.LimitReached limit) {
+          throw new ParseException(limit.getMessage().equals("time")
+              ? "parsing took longer than " + describe(limits.timeout()) + "; stopped" : limit.getMessage() + " (OPENTIER_PARSE_MAX_CHARS)", limit);
+        }
+      }
       if (cause instanceof EncryptedDocumentException) throw new ParseException("the " + mediaType + " document is encrypted", cause);
       throw new ParseException("cannot parse " + mediaType + ": " + rootMessage(cause), cause);
     }

@@ -78,6 +78,30 @@ class DocumentParserTest {
         .hasMessage("parsing took longer than 300 ms; gave up");
   }
 
+  @Test
+  void aCompressedTextThatExpandsPastTheCharacterLimitIsStoppedAndRefusedWithTheLimitNamed() throws Exception {
+    // 200 MB of text in a gzip of about 200 KB: the parse stops at the limit instead of reading it all.
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+      byte[] line = "the same line of text, again and again, in a file that expands a thousand times\n".getBytes(StandardCharsets.UTF_8);
+      for (long written = 0; written < 200_000_000L; written += line.length) out.write(line);
+    }
+    DocumentParser bounded = new DocumentParser(new DocumentParser.Limits(10_000_000, 100_000, Duration.ofSeconds(30)));
+
+    assertThatThrownBy(() -> bounded.parse(gz.toByteArray(), "bomb.txt.gz", null, null))
+        .isInstanceOf(ParseException.class)
+        .hasMessageContaining("over the limit of 100000 characters");
+    bounded.close();
+  }
+
+  @Test
+  void aPlainTextOverTheCharacterLimitIsRefusedNotCutShort() {
+    DocumentParser bounded = new DocumentParser(new DocumentParser.Limits(1_000_000, 1000, Duration.ofSeconds(5)));
+
+    assertThatThrownBy(() -> bounded.parse(utf8("word ".repeat(1000)), "long.txt", null, null))
+        .hasMessage("the document's text is over the limit of 1000 characters (OPENTIER_PARSE_MAX_CHARS)");
+  }
+
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.ingest.job.JobProgress;
+import dev.opentier.ingest.source.DocumentIds;
 import dev.opentier.ingest.source.Source;
 import dev.opentier.ingest.source.SourceDocument;
 import dev.opentier.platform.pipeline.DocumentEvent;
@@ -84,13 +85,13 @@ class CurationIT {
       corpus.add(document("original-" + i, text));
     }
     Map<String, Integer> group = new HashMap<>(); // a planted duplicate belongs to its original's group
-    for (int i = 0; i < originals; i++) group.put("original-" + i, i);
+    for (int i = 0; i < originals; i++) group.put(stored("original-" + i), i);
     for (int i = 0; i < planted; i++) {
       int of = random.nextInt(originals);
       String[] sentences = texts.get(of).split("(?<=\\.) ");
       sentences[1 + random.nextInt(sentences.length - 2)] = "This sentence number " + i + " replaced one of the original ones.";
       String id = "planted-" + i;
-      group.put(id, of);
+      group.put(stored(id), of);
       // Somewhere after its original (often close enough to be judged at the same time), with different whitespace.
       int after = corpus.indexOf(corpus.stream().filter(d -> d.documentId().equals("original-" + of)).findFirst().orElseThrow());
       corpus.add(after + 1 + random.nextInt(Math.min(50, corpus.size() - after)), document(id, String.join(i % 2 == 0 ? "\n" : "   ", sentences)));
@@ -139,6 +140,11 @@ class CurationIT {
     var r = db.select(DOCUMENTS.STATUS, DOCUMENTS.DUPLICATE_OF, DOCUMENTS.STATUS_REASON).from(DOCUMENTS)
         .where(DOCUMENTS.URI.endsWith(relative)).fetchOne();
     return r.value1() + " " + r.value2() + " " + r.value3();
+  }
+
+  /** The id a generated document is stored under (namespaced: no owner, its URI). */
+  private static String stored(String id) {
+    return DocumentIds.owned(null, "generated:" + id, id);
   }
 
   private static SourceDocument document(String id, String text) {

@@ -210,7 +210,8 @@ class PipelineIT {
   }
 
   private String idOf(String relative) {
-    return DocumentIds.forUri(folder.resolve(relative).toAbsolutePath().normalize().toUri().toString());
+    String uri = folder.resolve(relative).toAbsolutePath().normalize().toUri().toString();
+    return DocumentIds.owned(null, uri, DocumentIds.forUri(uri));
   }
 
   private String nameOf(String documentId) {
