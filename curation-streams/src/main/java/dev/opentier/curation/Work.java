@@ -101,9 +101,28 @@ public record Work(
         event.content() == null ? 0 : event.content().length, Instant.now());
   }
 
+  /**
+   * A dead letter carries what a replay needs: once the PII stage has run, the document as held
+   * (parsed and redacted, {@link #held()}), never its raw bytes; before that (a document that could
+   * not even be parsed), the original event.
+   */
   public DeadLetter deadLetter() {
     if (event == null) return new DeadLetter(null, null, stage, reason, null, null, Instant.now(), null, raw);
-    return new DeadLetter(event.documentId(), event.jobId(), stage, reason, event.source(), event.uri(), Instant.now(), event, null);
+    DocumentEvent original = redacted() ? held() : event;
+    return new DeadLetter(event.documentId(), event.jobId(), stage, reason, event.source(), event.uri(), Instant.now(), original, null);
+  }
+
+  /** Whether the text went through the PII stage (held forms of it are safe to keep). */
+  public boolean redacted() {
+    return parsed != null && (curation.stages().stream().anyMatch(s -> s.stage().equals("pii"))
+        || ParsedDocument.MEDIA_TYPE.equals(event.mediaType()));
+  }
+
+  /** The event as curation holds it: the same document and version, its content the parsed text as it is now. */
+  public DocumentEvent held() {
+    return new DocumentEvent(event.op(), event.documentId(), event.jobId(), event.source(), event.uri(), parsed.title(),
+        ParsedDocument.MEDIA_TYPE, event.visibility(), event.ownerId(), event.metadata(), event.contentHash(), parsed.toHeld(), null,
+        event.submittedAt(), event.curation(), event.override());
   }
 
   public boolean rejectedOrDuplicate() {

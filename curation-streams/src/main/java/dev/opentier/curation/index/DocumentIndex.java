@@ -11,7 +11,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.opentier.curation.Work;
 import dev.opentier.curation.chunk.Chunk;
 import dev.opentier.curation.curate.QualityRules;
-import dev.opentier.curation.parse.ParsedDocument;
 import dev.opentier.platform.kafka.JsonSerde;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
@@ -168,7 +167,7 @@ public final class DocumentIndex {
       db.deleteFrom(DOCUMENT_HOLDS).where(DOCUMENT_HOLDS.DOCUMENT_ID.eq(event.documentId())).execute();
       return;
     }
-    byte[] held = EVENTS.serializer().serialize(null, held(event, work.parsed()));
+    byte[] held = EVENTS.serializer().serialize(null, work.held());
     db.insertInto(DOCUMENT_HOLDS)
         .set(DOCUMENT_HOLDS.DOCUMENT_ID, event.documentId())
         .set(DOCUMENT_HOLDS.EVENT, held)
@@ -178,12 +177,6 @@ public final class DocumentIndex {
         .execute();
   }
 
-  /** The event as held: the same document and version, its content the parsed, redacted text. */
-  static DocumentEvent held(DocumentEvent event, ParsedDocument parsed) {
-    return new DocumentEvent(event.op(), event.documentId(), event.jobId(), event.source(), event.uri(), parsed.title(),
-        ParsedDocument.MEDIA_TYPE, event.visibility(), event.ownerId(), event.metadata(), event.contentHash(), parsed.toHeld(), null,
-        event.submittedAt(), event.curation(), event.override());
-  }
 
   /** Writes the document row of this version, whatever its outcome; its chunks are written apart. */
   private static void upsertDocument(DSLContext db, Work work, String status, String reason, String duplicateOf, int chunkCount,

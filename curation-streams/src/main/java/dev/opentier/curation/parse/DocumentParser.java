@@ -159,7 +159,12 @@ public final class DocumentParser implements AutoCloseable {
       if (!page.select("frameset").isEmpty()) {
         throw new ParseException("a frameset page has no text of its own (its frames are pages of their own)");
       }
-      return HtmlContent.extract(page, limits.maxChars());
+      String redirect = page.select("meta[http-equiv~=(?i)refresh]").attr("content");
+      HtmlContent.Result extracted = HtmlContent.extract(page, limits.maxChars());
+      if (!redirect.isBlank() && extracted.text().length() < 200) {
+        throw new ParseException("the page only redirects (" + redirect.strip() + "); it has no text of its own");
+      }
+      return extracted;
     });
     requireWithinCharacterLimit(result.truncated());
     if (result.blocks().isEmpty() && result.extraction().pageChars() > 0) {

@@ -153,6 +153,13 @@ class HtmlContentTest {
         .isInstanceOf(ParseException.class).hasMessageContaining("frameset");
   }
 
+  @Test
+  void aPageThatOnlyRedirectsIsRefusedWithItsReason() {
+    assertThatThrownBy(() -> parse("<html><head><title>API</title><meta http-equiv=\"Refresh\" content=\"0;index.html\"></head>"
+        + "<body><main role=\"main\"><p><a href=\"index.html\">index.html</a></p></main></body></html>"))
+        .isInstanceOf(ParseException.class).hasMessage("the page only redirects (0;index.html); it has no text of its own");
+  }
+
   private static ParsedDocument parse(String html) throws ParseException {
     return parser.parse(html.getBytes(StandardCharsets.UTF_8), "file:///docs/page.html", null, null);
   }

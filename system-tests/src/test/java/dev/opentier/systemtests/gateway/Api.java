@@ -55,6 +55,11 @@ final class Api {
 
   /** {@code POST /api/documents} as multipart/form-data. */
   HttpResponse<String> upload(String token, List<Upload> files, String visibility) throws Exception {
+    return upload(token, files, visibility, null);
+  }
+
+  /** {@code POST /api/documents} with a curation profile (null: the default). */
+  HttpResponse<String> upload(String token, List<Upload> files, String visibility, String curation) throws Exception {
     String boundary = "opentier-" + UUID.randomUUID();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (Upload file : files) {
@@ -62,6 +67,10 @@ final class Api {
           + "Content-Type: " + file.contentType() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
       body.write(file.content());
       body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+    if (curation != null) {
+      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"curation\"\r\n\r\n" + curation + "\r\n")
+          .getBytes(StandardCharsets.UTF_8));
     }
     body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"visibility\"\r\n\r\n" + visibility + "\r\n--" + boundary + "--\r\n")
         .getBytes(StandardCharsets.UTF_8));

@@ -297,6 +297,44 @@ class GatewayIT {
   }
 
   @Test
+  @Order(7)
+  void anotherUserUploadingTheSameFileGetsTheirOwnDocumentAndOnlyTheOwnerMayIndexARejectedOneAnyway() throws Exception {
+    var db = pipeline.database.dsl();
+    String sameName = "notes/" + TOPIC + "-0.md";
+    var before = db.selectFrom(DOCUMENTS).where(DOCUMENTS.URI.endsWith(sameName)).fetchOne();
+    String aliceDocument = before.getId();
+    byte[] sameContent = ("# The " + TOPIC + " report 0\n\n" + Fixtures.prose(TOPIC + " keeper 0", 220)).getBytes(StandardCharsets.UTF_8);
+
+    // Bob uploads what Alice has, public: he gets a document of his own; hers stays hers, private.
+    HttpResponse<String> bobs = api.upload(bob, List.of(new Api.Upload(sameName, "text/markdown", sameContent)), "public");
+    assertThat(bobs.statusCode()).as(bobs.body()).isEqualTo(202);
+    pipeline.await(java.util.UUID.fromString(Api.json(bobs).get("job_id").asText()));
+    var after = db.selectFrom(DOCUMENTS).where(DOCUMENTS.ID.eq(aliceDocument)).fetchOne();
+    assertThat(after.getOwnerId()).isEqualTo(before.getOwnerId());
+    assertThat(after.getVisibility()).isEqualTo("private");
+    assertThat(after.getContentHash()).isEqualTo(before.getContentHash());
+    assertThat(db.fetchCount(DOCUMENTS, DOCUMENTS.OWNER_ID.ne(before.getOwnerId()).and(DOCUMENTS.URI.endsWith(sameName)))).isEqualTo(1);
+
+    // A document only the pretraining filters reject: its owner may index it anyway, nobody else.
+    String repetitive = Fixtures.prose("api reference", 120) + " " + "getValue returns the value. setValue sets the value. ".repeat(30);
+    HttpResponse<String> rejectedUpload = api.upload(bob, List.of(new Api.Upload("api/reference.md", "text/markdown",
+        repetitive.getBytes(StandardCharsets.UTF_8))), "public", "pretraining");
+    assertThat(rejectedUpload.statusCode()).as(rejectedUpload.body()).isEqualTo(202);
+    var job = pipeline.await(java.util.UUID.fromString(Api.json(rejectedUpload).get("job_id").asText()));
+    assertThat(job.rejected()).isEqualTo(1);
+    String rejected = db.select(DOCUMENTS.ID).from(DOCUMENTS).where(DOCUMENTS.URI.endsWith("api/reference.md")).fetchOne(DOCUMENTS.ID);
+    assertThat(api.send("POST", "/api/documents/" + rejected + "/index-anyway", null, alice).statusCode()).isEqualTo(403);
+    HttpResponse<String> anyway = api.send("POST", "/api/documents/" + rejected + "/index-anyway", null, bob);
+    assertThat(anyway.statusCode()).as(anyway.body()).isEqualTo(202);
+    pipeline.await(java.util.UUID.fromString(Api.json(anyway).get("job_id").asText()));
+    JsonNode detail = Api.json(api.send("GET", "/api/documents/" + rejected, null, bob));
+    assertThat(detail.get("document").get("status").asText()).isEqualTo("indexed");
+    assertThat(detail.get("curation").get("override").get("by").asText()).isNotBlank();
+    assertThat(detail.get("curation").get("quality").get("flags")).isNotEmpty();
+    assertThat(api.send("POST", "/api/documents/" + rejected + "/index-anyway", null, bob).statusCode()).isEqualTo(409);
+  }
+
+  @Test
   @Order(6)
   void metricsCountRequestsByRouteTemplate() throws Exception {
     HttpResponse<String> metrics = api.send("GET", "/metrics", null, null);
