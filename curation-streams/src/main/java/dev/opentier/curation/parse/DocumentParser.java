@@ -29,6 +29,7 @@ import org.apache.tika.mime.MediaType;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
+import org.apache.tika.parser.microsoft.OfficeParserConfig;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 
@@ -191,6 +192,12 @@ public final class DocumentParser implements AutoCloseable {
       try (TikaInputStream in = TikaInputStream.get(content)) {
         ParseContext context = new ParseContext();
         context.set(Parser.class, parser);
+        // Word and PowerPoint files are read as streams, not as whole XML trees: a document that
+        // expands to gigabytes is stopped at the character limit instead of filling the heap first.
+        OfficeParserConfig office = new OfficeParserConfig();
+        office.setUseSAXDocxExtractor(true);
+        office.setUseSAXPptxExtractor(true);
+        context.set(OfficeParserConfig.class, office);
         parser.parse(in, handler, metadata, context);
       }
       return null;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -100,8 +101,8 @@ final class HtmlContent {
     Emitter emitter = new Emitter(builder);
     NodeTraversor.traverse(emitter, pruned);
     builder.endBlock();
-    String title = cleanTitle(emitter.firstH1, htmlTitle);
-    if (title == null) title = emitter.firstHeading;
+    String title = cleanTitle(htmlTitle);
+    if (title == null) title = emitter.firstH1 != null ? emitter.firstH1 : emitter.firstHeading;
     String text = builder.text();
     return new Result(title, text, builder.blocks(), builder.truncated(),
         new ParsedDocument.Extraction(pageChars, text.length(), outside + removed, where));
@@ -201,15 +202,19 @@ final class HtmlContent {
   }
 
   /**
-   * The page's own title: its first h1 when it has one, else the HTML title without the site's
-   * name ("Page — Site" → "Page"), else null (then the first heading, or the file name).
+   * The page's own title: its HTML title without the site's name, which comes last ("Page — Site",
+   * "json — JSON encoder and decoder — Project 3.11 documentation" → "json — JSON encoder and
+   * decoder") or in brackets ("ArrayUtils (Commons Lang 3.12 API)"); null when the page has none
+   * (then its first h1, its first heading, or the file name).
    */
-  static String cleanTitle(String heading, String htmlTitle) {
-    if (heading != null && !heading.isBlank() && heading.length() <= 300) return heading.strip();
+  static String cleanTitle(String htmlTitle) {
     if (htmlTitle == null || htmlTitle.isBlank()) return null;
     String title = TITLE_SITE_SUFFIX.matcher(htmlTitle.strip()).replaceFirst("");
-    String[] parts = TITLE_SEPARATOR.split(title);
-    return parts.length == 0 || parts[0].isBlank() ? title : parts[0].strip();
+    Matcher separator = TITLE_SEPARATOR.matcher(title);
+    int lastSeparator = -1;
+    while (separator.find()) lastSeparator = separator.start();
+    String page = lastSeparator > 0 ? title.substring(0, lastSeparator).strip() : title;
+    return page.isBlank() ? title : page;
   }
 
   private static int words(String text) {

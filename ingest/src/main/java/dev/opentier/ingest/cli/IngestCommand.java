@@ -115,7 +115,8 @@ public final class IngestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (source == null && deletes.isEmpty()) throw new IllegalArgumentException("give a SOURCE to ingest, or --delete ID|URI (see --help)");
     Settings settings = Settings.fromEnvironment();
-    long maxBytes = settings.integer("OPENTIER_INGEST_MAX_BYTES", 20 * 1024 * 1024, 1, 24 * 1024 * 1024);
+    // at most 23 MiB: a document travels base64 in JSON (×4/3) in one record of at most 33 MiB
+    long maxBytes = settings.integer("OPENTIER_INGEST_MAX_BYTES", 20 * 1024 * 1024, 1, 23 * 1024 * 1024);
     KafkaSettings kafka = KafkaSettings.from(settings);
     try (Database database = Database.connect(DatabaseSettings.from(settings), "ingest");
          KafkaCluster cluster = new KafkaCluster(kafka)) {

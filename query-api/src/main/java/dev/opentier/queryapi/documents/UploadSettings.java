@@ -7,7 +7,8 @@ import dev.opentier.queryapi.edge.Params;
 
 /**
  * Limits on what users pour in over HTTP: upload sizes and counts, and how far a crawl they start
- * may go. The per-file limit stays under the documents topic's record size (32 MiB).
+ * may go. The per-file limit stays under what one record of the documents topic can carry (23 MiB
+ * of content, base64 in JSON); its default is the CLI's ({@code OPENTIER_INGEST_MAX_BYTES}, 20 MiB).
  */
 public record UploadSettings(long maxFileBytes, long maxRequestBytes, int maxFiles, int maxUrls, int maxCrawlPages, int maxCrawlDepth,
                              boolean crawlAllowPrivate, boolean crawlAllowLoopback, CurationProfile filesProfile,
@@ -22,7 +23,8 @@ public record UploadSettings(long maxFileBytes, long maxRequestBytes, int maxFil
 
   public static UploadSettings from(Settings settings) {
     return new UploadSettings(
-        settings.integer(MAX_FILE_MB, 25, 1, 30) * MIB,
+        // A document travels base64 in JSON (×4/3) in one record of at most 33 MiB: 23 MiB is the most that fits.
+        settings.integer(MAX_FILE_MB, 20, 1, 23) * MIB,
         settings.integer(MAX_REQUEST_MB, 200, 1, 10_000) * MIB,
         settings.integer(MAX_FILES, 1_000, 1, 100_000),
         20,

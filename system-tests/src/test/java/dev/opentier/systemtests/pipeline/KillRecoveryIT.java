@@ -10,10 +10,8 @@ import dev.opentier.ingest.job.JobProgress;
 import dev.opentier.ingest.source.Source;
 import dev.opentier.ingest.source.SourceDocument;
 import dev.opentier.platform.pipeline.DocumentEvent;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -111,16 +109,6 @@ class KillRecoveryIT {
   }
 
   private Process startPipelineProcess(String name) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-        "-cp", System.getProperty("java.class.path"), "dev.opentier.curation.CurationStreamsMain");
-    builder.environment().keySet().removeIf(key -> key.startsWith("OPENTIER_"));
-    builder.environment().putAll(harness.env);
-    File log = temp.resolve("curation-streams-" + name + ".log").toFile();
-    builder.redirectErrorStream(true).redirectOutput(log);
-    Process process = builder.start();
-    await().atMost(Duration.ofMinutes(1)).until(() -> !process.isAlive() || Files.readString(log.toPath()).contains("curation-streams running"));
-    assertThat(process.isAlive()).as("curation-streams started (log: %s)", log).isTrue();
-    return process;
+    return harness.startPipelineProcess(name, temp);
   }
 }

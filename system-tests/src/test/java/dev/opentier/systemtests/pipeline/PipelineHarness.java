@@ -1,5 +1,7 @@
 package dev.opentier.systemtests.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.opentier.curation.CurationStreams;
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.ingest.job.JobProgress;
@@ -12,6 +14,7 @@ import dev.opentier.platform.kafka.KafkaSettings;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import dev.opentier.platform.testing.ScratchDatabase;
 import dev.opentier.platform.testing.TestBroker;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -64,6 +67,21 @@ public final class PipelineHarness implements AutoCloseable {
   public void stopPipeline() {
     if (pipeline != null) pipeline.close();
     pipeline = null;
+  }
+
+  /** curation-streams as a process of its own (its log in {@code logs}), once it says it runs. */
+  public Process startPipelineProcess(String name, Path logs) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
+        "-cp", System.getProperty("java.class.path"), "dev.opentier.curation.CurationStreamsMain");
+    builder.environment().keySet().removeIf(key -> key.startsWith("OPENTIER_"));
+    builder.environment().putAll(env);
+    File log = logs.resolve("curation-streams-" + name + ".log").toFile();
+    builder.redirectErrorStream(true).redirectOutput(log);
+    Process process = builder.start();
+    org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> !process.isAlive() || Files.readString(log.toPath()).contains("curation-streams running"));
+    assertThat(process.isAlive()).as("curation-streams started (log: %s)", log).isTrue();
+    return process;
   }
 
   JobProgress ingestFolder(Path folder, boolean sync) throws Exception {
