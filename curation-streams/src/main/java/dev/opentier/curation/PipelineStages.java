@@ -53,7 +53,7 @@ public final class PipelineStages {
             .withCuration(w.curation().withProfile(w.event().curation().id(), w.event().override()).withExtraction(parsed.extraction()));
       } catch (ParseException e) {
         return w.withCuration(w.curation().withProfile(w.event().curation().id(), w.event().override()))
-            .conclude(Outcome.FAILED, "parse", e.getMessage());
+            .conclude(e.nothingUsable() ? Outcome.REJECTED : Outcome.FAILED, "parse", e.getMessage());
       }
     });
   }

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.apache.tika.config.TikaConfig;
 import org.apache.tika.detect.Detector;
 import org.apache.tika.exception.EncryptedDocumentException;
+import org.apache.tika.extractor.EmbeddedDocumentExtractor;
 import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
@@ -158,18 +159,18 @@ public final class DocumentParser implements AutoCloseable {
     HtmlContent.Result result = withinTimeLimit(mediaType, () -> {
       Document page = Jsoup.parse(new ByteArrayInputStream(content), null, baseUri(name));
       if (!page.select("frameset").isEmpty()) {
-        throw new ParseException("a frameset page has no text of its own (its frames are pages of their own)");
+        throw ParseException.nothingUsable("a frameset page has no text of its own (its frames are pages of their own)");
       }
       String redirect = page.select("meta[http-equiv~=(?i)refresh]").attr("content");
       HtmlContent.Result extracted = HtmlContent.extract(page, limits.maxChars());
       if (!redirect.isBlank() && extracted.text().length() < 200) {
-        throw new ParseException("the page only redirects (" + redirect.strip() + "); it has no text of its own");
+        throw ParseException.nothingUsable("the page only redirects (" + redirect.strip() + "); it has no text of its own");
       }
       return extracted;
     });
     requireWithinCharacterLimit(result.truncated());
     if (result.blocks().isEmpty() && result.extraction().pageChars() > 0) {
-      throw new ParseException("the page has no main content, only navigation and site chrome");
+      throw ParseException.nothingUsable("the page has no main content, only navigation and site chrome");
     }
     return new ParsedDocument(firstNonBlank(titleHint, result.title(), fileTitle(name)), "text/html", result.text(), result.blocks(), 0,
         result.extraction());
@@ -188,10 +189,13 @@ public final class DocumentParser implements AutoCloseable {
     metadata.set(Metadata.CONTENT_TYPE, mediaType);
     TextBuilder builder = new TextBuilder(limits.maxChars());
     StructureHandler handler = new StructureHandler(builder, limits.maxChars(), System.nanoTime() + limits.timeout().toNanos());
+    ParseContext context = new ParseContext();
+    BoundedEmbeddedDocuments embedded = new BoundedEmbeddedDocuments(context, BoundedEmbeddedDocuments.MAX_DEPTH,
+        BoundedEmbeddedDocuments.MAX_COUNT);
     withinTimeLimit(mediaType, () -> {
       try (TikaInputStream in = TikaInputStream.get(content)) {
-        ParseContext context = new ParseContext();
         context.set(Parser.class, parser);
+        context.set(EmbeddedDocumentExtractor.class, embedded);
         // Word and PowerPoint files are read as streams, not as whole XML trees: a document that
         // expands to gigabytes is stopped at the character limit instead of filling the heap first.
         OfficeParserConfig office = new OfficeParserConfig();
@@ -204,6 +208,7 @@ public final class DocumentParser implements AutoCloseable {
     });
     // (a parser may swallow the handler's stop inside an embedded document and go on with the next)
     requireWithinCharacterLimit(builder.truncated());
+    if (embedded.exceeded() != null) throw new ParseException("the " + mediaType + " document holds " + embedded.exceeded());
     String title = firstNonBlank(titleHint, metadata.get(TikaCoreProperties.TITLE), handler.firstHeading(), fileTitle(name));
     return new ParsedDocument(title, mediaType, builder.text(), builder.blocks(), handler.pages());
   }

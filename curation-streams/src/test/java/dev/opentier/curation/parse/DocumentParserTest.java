@@ -95,6 +95,30 @@ class DocumentParserTest {
   }
 
   @Test
+  void anArchiveNestedDeeperThanTheLimitIsRefusedWithTheLimitNamed() throws Exception {
+    byte[] archive = zip("innermost.txt", "The innermost file of the archive.".getBytes(StandardCharsets.UTF_8));
+    for (int level = 0; level < 12; level++) archive = zip("level-" + level + ".zip", archive);
+    byte[] nested = archive;
+
+    assertThatThrownBy(() -> parser.parse(nested, "nested.zip", null, null))
+        .isInstanceOf(ParseException.class)
+        .hasMessage("the application/zip document holds files nested more than 8 levels deep");
+    // three levels are read as usual
+    byte[] shallow = zip("b.zip", zip("a.txt", "A file two archives down, read as any other.".getBytes(StandardCharsets.UTF_8)));
+    assertThat(parser.parse(shallow, "shallow.zip", null, null).text()).contains("A file two archives down");
+  }
+
+  private static byte[] zip(String name, byte[] content) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.ZipOutputStream(bytes)) {
+      out.putNextEntry(new java.util.zip.ZipEntry(name));
+      out.write(content);
+      out.closeEntry();
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
   void aPlainTextOverTheCharacterLimitIsRefusedNotCutShort() {
     DocumentParser bounded = new DocumentParser(new DocumentParser.Limits(1_000_000, 1000, Duration.ofSeconds(5)));
 

@@ -1,11 +1,16 @@
 package dev.opentier.systemtests.pipeline;
 
+import dev.opentier.ingest.source.Source;
+import dev.opentier.ingest.source.SourceDocument;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -108,5 +113,32 @@ public final class Fixtures {
     }
     if (!line.isEmpty()) lines.add(line.toString());
     return lines;
+  }
+
+  /**
+   * {@code count} generated documents named {@code name}-i, short ones with every tenth long enough
+   * for several chunks: the load the recovery drills put on the pipeline.
+   */
+  public static Source generated(String name, int count) {
+    return new Source() {
+      @Override
+      public String name() {
+        return "generated:" + name;
+      }
+
+      @Override
+      public String kind() {
+        return "stdin";
+      }
+
+      @Override
+      public void forEach(Consumer<SourceDocument> sink) {
+        for (int i = 0; i < count; i++) {
+          String text = i % 10 == 0 ? prose(name + " document " + i, 400) : "Document " + i + " is about topic " + (i % 37) + ".";
+          sink.accept(SourceDocument.of(name + "-" + i, "generated:" + name + "-" + i, "Document " + i, "text/plain",
+              text.getBytes(StandardCharsets.UTF_8), Map.of()));
+        }
+      }
+    };
   }
 }

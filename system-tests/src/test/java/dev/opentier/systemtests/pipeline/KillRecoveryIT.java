@@ -7,16 +7,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.ingest.job.JobProgress;
-import dev.opentier.ingest.source.Source;
-import dev.opentier.ingest.source.SourceDocument;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
@@ -53,8 +49,8 @@ class KillRecoveryIT {
   @Test
   void killingThePipelineMidJobLosesNothingAndDuplicatesNothing() throws Exception {
     pipeline = startPipelineProcess("first");
-    UUID job = harness.ingestion.submit(generated(), new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false),
-        (documents, bytes) -> {});
+    UUID job = harness.ingestion.submit(Fixtures.generated("kill-recovery", DOCUMENTS_IN_JOB),
+        new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false), (documents, bytes) -> {});
     DSLContext db = harness.database.dsl();
 
     // When a good part, but not all, is indexed: kill -9.
@@ -84,29 +80,6 @@ class KillRecoveryIT {
     assertThat(db.fetchCount(CHUNKS)).isGreaterThan(DOCUMENTS_IN_JOB);
   }
 
-  /** 2,000 short documents, every tenth long enough for several chunks. */
-  private static Source generated() {
-    return new Source() {
-      @Override
-      public String name() {
-        return "generated:kill-recovery";
-      }
-
-      @Override
-      public String kind() {
-        return "stdin";
-      }
-
-      @Override
-      public void forEach(Consumer<SourceDocument> sink) {
-        for (int i = 0; i < DOCUMENTS_IN_JOB; i++) {
-          String text = i % 10 == 0 ? Fixtures.prose("document " + i, 400) : "Document " + i + " is about topic " + (i % 37) + ".";
-          sink.accept(SourceDocument.of("doc-" + i, "generated:doc-" + i, "Document " + i, "text/plain",
-              text.getBytes(StandardCharsets.UTF_8), Map.of()));
-        }
-      }
-    };
-  }
 
   private Process startPipelineProcess(String name) throws IOException {
     return harness.startPipelineProcess(name, temp);

@@ -8,8 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.opentier.ingest.job.DeadLetters;
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.ingest.job.JobProgress;
-import dev.opentier.ingest.source.Source;
-import dev.opentier.ingest.source.SourceDocument;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
@@ -58,8 +55,8 @@ class OutageIT {
   @Test
   void aDatabaseRestartMidJobFailsNothingAndIndexesEveryDocumentOnce() throws Exception {
     pipeline = harness.startPipelineProcess("outage", temp);
-    UUID job = harness.ingestion.submit(generated(), new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false),
-        (documents, bytes) -> {});
+    UUID job = harness.ingestion.submit(Fixtures.generated("outage", DOCUMENTS_IN_JOB),
+        new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false), (documents, bytes) -> {});
     DSLContext db = harness.database.dsl();
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
         .until(() -> db.fetchCount(DOCUMENTS) >= DOCUMENTS_IN_JOB / 5);
@@ -89,28 +86,6 @@ class OutageIT {
     assertThat(letters).isEmpty();
   }
 
-  private static Source generated() {
-    return new Source() {
-      @Override
-      public String name() {
-        return "generated:outage";
-      }
-
-      @Override
-      public String kind() {
-        return "stdin";
-      }
-
-      @Override
-      public void forEach(Consumer<SourceDocument> sink) {
-        for (int i = 0; i < DOCUMENTS_IN_JOB; i++) {
-          String text = i % 10 == 0 ? Fixtures.prose("outage " + i, 300) : "Document " + i + " is about subject " + (i % 41) + " and little else.";
-          sink.accept(SourceDocument.of("outage-" + i, "generated:outage-" + i, "Document " + i, "text/plain",
-              text.getBytes(StandardCharsets.UTF_8), Map.of()));
-        }
-      }
-    };
-  }
 
   /** The local PostgreSQL cluster the tests use, stopped and started with Debian's pg_ctlcluster. */
   static final class LocalPostgres {
