@@ -1,0 +1,144 @@
+package dev.opentier.systemtests.pipeline;
+
+import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opentier.ingest.job.Ingestion;
+import dev.opentier.ingest.job.JobProgress;
+import dev.opentier.ingest.source.Source;
+import dev.opentier.ingest.source.SourceDocument;
+import dev.opentier.platform.pipeline.DocumentEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile documents in one batch with ordinary ones, against curation-streams as a process of its
+ * own with a small heap: each is refused with the limit it crossed, the process keeps running with
+ * its heap under its limit, and the rest of the batch is indexed.
+ */
+class BadInputIT {
+  private static final int ORDINARY = 20;
+
+  @TempDir Path temp;
+  private PipelineHarness harness;
+  private Process pipeline;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness = new PipelineHarness(Map.of("OPENTIER_STREAMS_THREADS", "2", "OPENTIER_PARSE_TIMEOUT_SECONDS", "30"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (pipeline != null) pipeline.destroyForcibly();
+    harness.close();
+  }
+
+  @Test
+  void bombsAndDeepArchivesAreRefusedWithTheirLimitWhileTheProcessAndTheBatchGoOn() throws Exception {
+    pipeline = harness.startPipelineProcess("bad-input", temp);
+    List<SourceDocument> batch = new ArrayList<>();
+    // about 2 GB of text on one line, in a gzip of about 2 MB
+    batch.add(file("one-line.txt.gz", gzip("no newline in this text at all, ", 2_000_000_000L, false)));
+    // about 1 GB of lines
+    batch.add(file("many-lines.txt.gz", gzip("the same line of text, again and again and again\n", 1_000_000_000L, true)));
+    byte[] archive = zip("inner.txt", "The innermost file.".getBytes(StandardCharsets.UTF_8));
+    for (int level = 0; level < 20; level++) archive = zip("level-" + level + ".zip", archive);
+    batch.add(file("nested.zip", archive));
+    for (int i = 0; i < ORDINARY; i++) {
+      batch.add(file("ordinary-" + i + ".txt", Fixtures.prose("ordinary " + i, 150).getBytes(StandardCharsets.UTF_8)));
+    }
+    UUID job = harness.ingestion.submit(source(batch), new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false),
+        (documents, bytes) -> {});
+    JobProgress done = harness.await(job);
+
+    assertThat(pipeline.isAlive()).isTrue();
+    assertThat(done.indexed()).isEqualTo(ORDINARY);
+    assertThat(done.failed() + done.rejected()).isEqualTo(3);
+    DSLContext db = harness.database.dsl();
+    assertThat(reason(db, "one-line.txt.gz")).contains("over the limit of 2000000 characters");
+    assertThat(reason(db, "many-lines.txt.gz")).contains("over the limit of 2000000 characters");
+    assertThat(reason(db, "nested.zip")).contains("nested more than 8 levels deep");
+    // Its heap stayed under its limit, by its own metrics.
+    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + harness.env.get("OPENTIER_STREAMS_PORT") + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    double used = sum(metrics, "jvm_memory_used_bytes{area=\"heap\"");
+    double max = sum(metrics, "jvm_memory_max_bytes{area=\"heap\"");
+    assertThat(used).isPositive().isLessThan(max);
+  }
+
+  private static String reason(DSLContext db, String name) {
+    return db.select(DOCUMENTS.STATUS_REASON).from(DOCUMENTS).where(DOCUMENTS.URI.endsWith(name)).fetchOne(DOCUMENTS.STATUS_REASON);
+  }
+
+  /** The sum of a metric's samples whose line starts with {@code prefix} (positive values only: -1 means "no maximum"). */
+  private static double sum(String metrics, String prefix) {
+    return metrics.lines().filter(line -> line.startsWith(prefix)).mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .filter(value -> value > 0).sum();
+  }
+
+  private static SourceDocument file(String name, byte[] content) {
+    return SourceDocument.of(name, "generated:" + name, null, null, content, Map.of());
+  }
+
+  private static byte[] gzip(String text, long bytes, boolean lines) throws IOException {
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+    byte[] piece = text.getBytes(StandardCharsets.UTF_8);
+    byte[] block = new byte[piece.length * 4096];
+    for (int i = 0; i < 4096; i++) System.arraycopy(piece, 0, block, i * piece.length, piece.length);
+    try (GZIPOutputStream out = new GZIPOutputStream(compressed, 1 << 16)) {
+      for (long written = 0; written < bytes; written += block.length) out.write(block);
+      if (!lines) out.write('.');
+    }
+    return compressed.toByteArray();
+  }
+
+  private static byte[] zip(String name, byte[] content) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+      out.putNextEntry(new ZipEntry(name));
+      out.write(content);
+      out.closeEntry();
+    }
+    return bytes.toByteArray();
+  }
+
+  private static Source source(List<SourceDocument> documents) {
+    return new Source() {
+      @Override
+      public String name() {
+        return "generated:bad-input";
+      }
+
+      @Override
+      public String kind() {
+        return "stdin";
+      }
+
+      @Override
+      public void forEach(Consumer<SourceDocument> sink) {
+        documents.forEach(sink);
+      }
+    };
+  }
+}
