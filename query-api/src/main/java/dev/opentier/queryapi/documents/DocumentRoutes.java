@@ -55,7 +55,14 @@ public final class DocumentRoutes {
   private static final Set<String> SORTS = Set.of("updated", "created", "title");
   private static final Set<String> VISIBILITIES = Set.of("private", "public");
 
-  public record Submitted(UUID jobId, int files, List<String> refused) {}
+  /** @param refusedFiles each file refused on its own, with the status it would have had alone (413: over the size limit) */
+  public record Submitted(UUID jobId, int files, List<String> refused, List<RefusedFile> refusedFiles) {
+    public Submitted(UUID jobId, int files, List<String> refused) {
+      this(jobId, files, refused, List.of());
+    }
+  }
+
+  public record RefusedFile(String name, int status, String error, String message) {}
 
   public record UrlInput(List<String> urls, String visibility, Integer maxDepth, Integer maxPages, Boolean sameHostOnly, String curation) {}
 
@@ -122,12 +129,14 @@ public final class DocumentRoutes {
     CurationProfile curation = limits.curation(ctx.formParam("curation"), false);
     List<UploadSource.File> files = new ArrayList<>();
     List<String> refused = new ArrayList<>();
+    List<RefusedFile> refusedFiles = new ArrayList<>();
     for (UploadedFile file : uploaded) {
       String name = fileName(file.filename());
       if (file.size() > limits.maxFileBytes()) {
+        String reason = "file is " + file.size() + " bytes, over the upload limit of " + limits.maxFileBytes() + " bytes";
         refused.add(name);
-        files.add(UploadSource.File.refused(name, file.size(),
-            "file is " + file.size() + " bytes, over the upload limit of " + limits.maxFileBytes() + " bytes"));
+        refusedFiles.add(new RefusedFile(name, HttpStatus.CONTENT_TOO_LARGE.getCode(), "file_too_large", reason));
+        files.add(UploadSource.File.refused(name, file.size(), reason));
       } else {
         files.add(UploadSource.File.of(name, file.contentType(), file.size(), () -> {
           try (var in = file.content()) {
@@ -136,9 +145,14 @@ public final class DocumentRoutes {
         }));
       }
     }
+    if (refusedFiles.size() == files.size()) {
+      // nothing in the request can be taken: the request as a whole is too large
+      throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "file_too_large", refusedFiles.size() == 1 ? refusedFiles.getFirst().message()
+          : "every file is over the upload limit of " + limits.maxFileBytes() + " bytes");
+    }
     UUID job = ingestion.submit(new UploadSource(user.userId(), files), new Ingestion.Options(visibility, user.userId(), user.userId(), false, curation),
         (documents, bytes) -> {});
-    ctx.status(HttpStatus.ACCEPTED).json(new Submitted(job, files.size(), refused));
+    ctx.status(HttpStatus.ACCEPTED).json(new Submitted(job, files.size(), refused, refusedFiles));
   }
 
   /** {@code POST /api/documents/urls}: a crawl per URL, each its own job, run in the background. */

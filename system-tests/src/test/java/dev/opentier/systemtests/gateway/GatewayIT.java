@@ -335,6 +335,29 @@ class GatewayIT {
   }
 
   @Test
+  @Order(8)
+  void aFileOverTheUploadLimitIsRefusedOnItsOwnWith413AndTheOthersGoOn() throws Exception {
+    byte[] over = new byte[20 * 1024 * 1024 + 1]; // the default limit is 20 MiB
+    java.util.Arrays.fill(over, (byte) 'a');
+    byte[] small = ("# Small\n\n" + Fixtures.prose(TOPIC + " small note", 80)).getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<String> mixed = api.upload(alice, List.of(new Api.Upload("big.txt", "text/plain", over),
+        new Api.Upload("small.md", "text/markdown", small)), "private");
+    assertThat(mixed.statusCode()).as(mixed.body()).isEqualTo(202);
+    JsonNode submitted = Api.json(mixed);
+    assertThat(submitted.get("refused_files")).hasSize(1);
+    assertThat(submitted.get("refused_files").get(0).get("name").asText()).isEqualTo("big.txt");
+    assertThat(submitted.get("refused_files").get(0).get("status").asInt()).isEqualTo(413);
+    var job = pipeline.await(java.util.UUID.fromString(submitted.get("job_id").asText()));
+    assertThat(job.indexed()).isEqualTo(1);
+    assertThat(job.failed()).isEqualTo(1);
+
+    HttpResponse<String> alone = api.upload(alice, List.of(new Api.Upload("big.txt", "text/plain", over)), "private");
+    assertThat(alone.statusCode()).isEqualTo(413);
+    assertThat(Api.json(alone).get("error").asText()).isEqualTo("file_too_large");
+  }
+
+  @Test
   @Order(6)
   void metricsCountRequestsByRouteTemplate() throws Exception {
     HttpResponse<String> metrics = api.send("GET", "/metrics", null, null);
