@@ -22,6 +22,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -102,9 +105,26 @@ public final class CurationStreams implements AutoCloseable {
       Embedder embedder = resources.add(Embedder.create(embeddingSettings));
       DocumentParser parser = resources.add(new DocumentParser(pipeline.parseLimits()));
       CurationSettings curation = CurationSettings.from(settings);
+      DocumentIndex index = new DocumentIndex(database.dsl());
       PipelineStages stages = new PipelineStages(parser, new CurationStages(curation),
           new Chunker(embedder.tokenizer(), pipeline.chunkMaxTokens(), pipeline.chunkOverlapTokens()),
-          embedder, new DocumentIndex(database.dsl()), new PipelineMetrics(registry, embedder));
+          embedder, index, new PipelineMetrics(registry, embedder));
+      // What is held of rejected documents (redacted text, for "index anyway") is kept for a while, not for ever.
+      ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "hold-expiry");
+        thread.setDaemon(true);
+        return thread;
+      });
+      resources.add(housekeeping::shutdownNow);
+      housekeeping.scheduleWithFixedDelay(() -> {
+        try {
+          int expired = index.expireRejectedHolds(pipeline.rejectedHoldRetention());
+          if (expired > 0) log.info("forgot what was held of {} rejected document(s) older than {} days", expired,
+              pipeline.rejectedHoldRetention().toDays());
+        } catch (RuntimeException e) {
+          log.warn("could not expire held rejected documents (tried again in an hour): {}", e.getMessage());
+        }
+      }, 1, 60, TimeUnit.MINUTES);
 
       Deduplication dedup = new Deduplication(curation.exactDedup(), curation.nearDedup(), curation.nearThreshold(), bandPartitions);
       KafkaStreams streams = new KafkaStreams(CurationTopology.build(stages, dedup, kafkaSettings), streamsConfig(pipeline, kafkaSettings));

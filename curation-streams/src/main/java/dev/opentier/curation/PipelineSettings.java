@@ -17,7 +17,8 @@ public record PipelineSettings(
     int chunkMaxTokens,
     int chunkOverlapTokens,
     String healthHost,
-    int healthPort) {
+    int healthPort,
+    Duration rejectedHoldRetention) {
 
   public static final String APPLICATION_ID = "OPENTIER_STREAMS_APPLICATION_ID";
   public static final String THREADS = "OPENTIER_STREAMS_THREADS";
@@ -32,6 +33,7 @@ public record PipelineSettings(
   public static final String CHUNK_OVERLAP = "OPENTIER_CHUNK_OVERLAP_TOKENS";
   public static final String HEALTH_HOST = "OPENTIER_STREAMS_HOST";
   public static final String HEALTH_PORT = "OPENTIER_STREAMS_PORT";
+  public static final String REJECTED_HOLD_DAYS = "OPENTIER_REJECTED_HOLD_DAYS";
 
   public static PipelineSettings from(Settings settings) {
     Duration parseTimeout = settings.seconds(PARSE_TIMEOUT, 60, 1, 3600);
@@ -51,6 +53,7 @@ public record PipelineSettings(
         settings.integer(CHUNK_MAX_TOKENS, 256, 16, 256),
         settings.integer(CHUNK_OVERLAP, 32, 0, 120),
         settings.string(HEALTH_HOST, "127.0.0.1"),
-        settings.port(HEALTH_PORT, 8081));
+        settings.port(HEALTH_PORT, 8081),
+        Duration.ofDays(settings.integer(REJECTED_HOLD_DAYS, 30, 1, 3650)));
   }
 }

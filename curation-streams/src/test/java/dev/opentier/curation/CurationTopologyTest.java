@@ -190,6 +190,21 @@ class CurationTopologyTest {
   }
 
   @Test
+  void whatIsHeldOfARejectedDocumentExpiresWhileADuplicatesHoldStays() {
+    put("rejected", Prose.BEES + " " + "buy cheap watches online now ".repeat(40), CurationProfile.PRETRAINING);
+    put("original", Prose.VOLCANO);
+    put("copy", Prose.VOLCANO);
+    assertThat(status("copy")).isEqualTo("duplicate");
+    assertThat(db.fetchCount(DOCUMENT_HOLDS)).isEqualTo(2);
+
+    assertThat(new DocumentIndex(db).expireRejectedHolds(Duration.ofDays(1))).isZero();
+    assertThat(new DocumentIndex(db).expireRejectedHolds(Duration.ZERO)).isEqualTo(1);
+
+    assertThat(db.fetchExists(DOCUMENT_HOLDS, DOCUMENT_HOLDS.DOCUMENT_ID.eq("rejected"))).isFalse();
+    assertThat(db.fetchExists(DOCUMENT_HOLDS, DOCUMENT_HOLDS.DOCUMENT_ID.eq("copy"))).isTrue();
+  }
+
+  @Test
   void anEventForAnotherOwnersDocumentChangesNothing() {
     put("owned", Prose.VOLCANO);
     String before = db.fetchValue(DOCUMENTS.CONTENT_HASH, DOCUMENTS.ID.eq("owned"));

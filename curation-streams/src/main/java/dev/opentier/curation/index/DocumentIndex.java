@@ -15,6 +15,7 @@ import dev.opentier.platform.kafka.JsonSerde;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,6 +108,21 @@ public final class DocumentIndex {
       });
       return failed;
     }
+  }
+
+  /**
+   * Forgets what was held of rejected documents longer ago than {@code retention}: after it, such a
+   * document can no longer be indexed anyway (its owner ingests it again). A duplicate's hold stays
+   * as long as it is a duplicate: it is what is promoted when its canonical document goes away.
+   *
+   * @return how many holds were removed
+   */
+  public int expireRejectedHolds(Duration retention) {
+    OffsetDateTime before = OffsetDateTime.now().minus(retention);
+    return dsl.deleteFrom(DOCUMENT_HOLDS)
+        .where(DOCUMENT_HOLDS.HELD_AT.lt(before))
+        .and(DOCUMENT_HOLDS.DOCUMENT_ID.in(DSL.select(DOCUMENTS.ID).from(DOCUMENTS).where(DOCUMENTS.STATUS.eq("rejected"))))
+        .execute();
   }
 
   private boolean belongsToAnother(DocumentEvent event) {
