@@ -49,8 +49,8 @@ public final class PipelineStages {
     return run("parse", work, w -> {
       try {
         ParsedDocument parsed = parser.parse(w.event().content(), w.event().uri(), w.event().mediaType(), w.event().title());
-        return w.withParsed(parsed)
-            .withCuration(w.curation().withProfile(w.event().curation().id(), w.event().override()).withExtraction(parsed.extraction()));
+        return w.withParsed(parsed).withCuration(w.curation().withProfile(w.event().curation().id(), w.event().override())
+            .withExtraction(parsed.extraction()).withBytes(w.event().content().length));
       } catch (ParseException e) {
         return w.withCuration(w.curation().withProfile(w.event().curation().id(), w.event().override()))
             .conclude(e.nothingUsable() ? Outcome.REJECTED : Outcome.FAILED, "parse", e.getMessage());

@@ -38,7 +38,10 @@ public record Work(
     Work apply(Work work) throws Exception;
   }
 
-  /** What the de-duplication stores keep of a document while its verdict is open. */
+  /**
+   * What the de-duplication stores keep of a document while its verdict is open: the parsed (and,
+   * when the PII stage runs, redacted) document, and the event without its raw bytes.
+   */
   public record Pending(DocumentEvent event, ParsedDocument parsed, CurationRecord curation) {
     public Work work() {
       return new Work(event, null, parsed, null, null, null, null, null, curation, List.of());
@@ -68,7 +71,13 @@ public record Work(
   }
 
   public Pending pending() {
-    return new Pending(event, parsed, curation);
+    return new Pending(event.withoutContent(), parsed, curation.bytes() != null ? curation : curation.withBytes(contentBytes()));
+  }
+
+  /** The size of the document's raw content, also once the raw bytes were dropped ({@link #pending()}). */
+  public long contentBytes() {
+    if (curation != null && curation.bytes() != null) return curation.bytes();
+    return event == null || event.content() == null ? 0 : event.content().length;
   }
 
   public Work withParsed(ParsedDocument parsed) {
@@ -98,7 +107,7 @@ public record Work(
   public ProgressEvent progress() {
     return new ProgressEvent(event.jobId(), event.documentId(), outcome, stage, reason,
         chunks == null || outcome != Outcome.INDEXED ? 0 : chunks.size(),
-        event.content() == null ? 0 : event.content().length, Instant.now());
+        contentBytes(), Instant.now());
   }
 
   /**
@@ -108,7 +117,8 @@ public record Work(
    */
   public DeadLetter deadLetter() {
     if (event == null) return new DeadLetter(null, null, stage, reason, null, null, Instant.now(), null, raw);
-    DocumentEvent original = redacted() ? held() : event;
+    // (a parsed document's raw bytes may be gone already: see pending())
+    DocumentEvent original = parsed != null && (redacted() || event.content().length == 0) ? held() : event;
     return new DeadLetter(event.documentId(), event.jobId(), stage, reason, event.source(), event.uri(), Instant.now(), original, null);
   }
 

@@ -129,6 +129,9 @@ class CurationTopologyTest {
     assertThat(curation.get("textHash").asText()).hasSize(64);
     assertThat(stageNames(curation)).containsExactly("normalize", "pii", "language", "quality", "dedup");
     assertThat(curation.get("profile").asText()).isEqualTo("knowledge-base");
+    // its size survives de-duplication, where the raw bytes are no longer kept
+    assertThat(db.fetchValue(DOCUMENTS.SIZE_BYTES, DOCUMENTS.ID.eq("lighthouse")))
+        .isEqualTo((long) Prose.LIGHTHOUSE.getBytes(StandardCharsets.UTF_8).length);
     assertThat(rejected.isEmpty()).isTrue();
   }
 

@@ -34,6 +34,20 @@ class WorkTest {
   }
 
   @Test
+  void whatWaitsForDeduplicationKeepsNoRawBytesButTheirSize() {
+    String text = "Write to [EMAIL] about the lamp.";
+    ParsedDocument parsed = new ParsedDocument("t", "text/plain", text, List.of(new ParsedDocument.Block(0, 0, text.length(), null)), 0);
+    Work parsedWork = new Work(EVENT, null, parsed, null, null, null, null, null,
+        CurationRecord.empty().withBytes(RAW.length).withStage("pii", "redacted", 0.1), List.of());
+
+    Work.Pending pending = parsedWork.pending();
+
+    assertThat(pending.event().content()).isEmpty();
+    assertThat(pending.work().contentBytes()).isEqualTo(RAW.length);
+    assertThat(pending.work().conclude(Outcome.FAILED, "embed", "x").deadLetter().original().mediaType()).isEqualTo(ParsedDocument.MEDIA_TYPE);
+  }
+
+  @Test
   void aDocumentThatCouldNotBeParsedKeepsItsOriginalForReplay() {
     Work failed = new Work(EVENT, null, null, null, null, null, null, null, CurationRecord.empty(), List.of())
         .conclude(Outcome.FAILED, "parse", "binary");

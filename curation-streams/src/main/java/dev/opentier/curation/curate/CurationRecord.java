@@ -17,6 +17,7 @@ import java.util.Map;
  * @param profile the curation profile it was judged under
  * @param override the "index anyway" this version was indexed under, if any
  * @param extraction what main-content extraction kept of a web page
+ * @param bytes the size of the document's raw content (kept here once the raw bytes are dropped)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CurationRecord(
@@ -31,13 +32,14 @@ public record CurationRecord(
     Integer chunks,
     String profile,
     DocumentEvent.Override override,
-    ParsedDocument.Extraction extraction) {
+    ParsedDocument.Extraction extraction,
+    Long bytes) {
 
   /** What one stage concluded: passed, rejected, duplicate, redacted… and how long it took. */
   public record StageVerdict(String stage, String verdict, double millis) {}
 
   public static CurationRecord empty() {
-    return new CurationRecord(List.of(), null, null, null, null, null, null, null, null, null, null, null);
+    return new CurationRecord(List.of(), null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public CurationRecord withStage(String stage, String verdict, long startedNanos) {
@@ -47,42 +49,46 @@ public record CurationRecord(
   public CurationRecord withStage(String stage, String verdict, double millis) {
     List<StageVerdict> more = new ArrayList<>(stages);
     more.add(new StageVerdict(stage, verdict, millis));
-    return new CurationRecord(more, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+    return new CurationRecord(more, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
   }
 
   public CurationRecord withLanguage(String language) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
   }
 
   public CurationRecord withNormalization(TextNormalizer.Report normalization) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
   }
 
   public CurationRecord withQuality(QualityRules.Report quality) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
   }
 
   public CurationRecord withPii(Map<PiiRedactor.Kind, Integer> pii) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
   }
 
   public CurationRecord withTextHash(String textHash) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
   }
 
   public CurationRecord withDuplicateOf(String duplicateOf, double similarity) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
   }
 
   public CurationRecord withProfile(String profile, DocumentEvent.Override override) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
   }
 
   public CurationRecord withExtraction(ParsedDocument.Extraction extraction) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
+  }
+
+  public CurationRecord withBytes(long bytes) {
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
   }
 
   public CurationRecord withChunks(int chunks) {
-    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction);
+    return new CurationRecord(stages, language, normalization, quality, pii, textHash, duplicateOf, similarity, chunks, profile, override, extraction, bytes);
   }
 }

@@ -209,7 +209,7 @@ public final class DocumentIndex {
     version.put(DOCUMENTS.STATUS_REASON, reason);
     version.put(DOCUMENTS.DUPLICATE_OF, duplicateOf);
     version.put(DOCUMENTS.LANGUAGE, work.curation().language());
-    version.put(DOCUMENTS.SIZE_BYTES, (long) event.content().length);
+    version.put(DOCUMENTS.SIZE_BYTES, work.contentBytes());
     version.put(DOCUMENTS.CHUNK_COUNT, chunkCount);
     version.put(DOCUMENTS.METADATA, json(event.metadata()));
     version.put(DOCUMENTS.CURATION, curation(work));
@@ -282,7 +282,7 @@ public final class DocumentIndex {
         .set(DOCUMENTS.CONTENT_HASH, event.contentHash() == null ? "none" : event.contentHash())
         .set(DOCUMENTS.STATUS, "failed")
         .set(DOCUMENTS.STATUS_REASON, reason)
-        .set(DOCUMENTS.SIZE_BYTES, event.content() == null ? null : (long) event.content().length)
+        .set(DOCUMENTS.SIZE_BYTES, event.content() == null ? null : work.contentBytes())
         .set(DOCUMENTS.METADATA, json(event.metadata()))
         .set(DOCUMENTS.LAST_JOB_ID, event.jobId())
         .set(DOCUMENTS.CURATION, curation(work))
@@ -301,7 +301,7 @@ public final class DocumentIndex {
     UUID job = work.event().jobId();
     if (job == null || !db.fetchExists(INGESTION_JOBS, INGESTION_JOBS.ID.eq(job))) return;
     int chunks = work.outcome() == Outcome.INDEXED ? work.chunks().size() : 0;
-    long bytes = work.event().content() == null ? 0 : work.event().content().length;
+    long bytes = work.contentBytes();
     int inserted = db.insertInto(INGESTION_JOB_DOCUMENTS)
         .set(INGESTION_JOB_DOCUMENTS.JOB_ID, job)
         .set(INGESTION_JOB_DOCUMENTS.DOCUMENT_ID, work.event().documentId())

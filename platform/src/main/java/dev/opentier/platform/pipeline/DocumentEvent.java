@@ -72,6 +72,16 @@ public record DocumentEvent(
         content, refusal, Instant.now(), curation, override);
   }
 
+  /**
+   * The same event without its raw bytes (an empty content): what the pipeline keeps of a document
+   * once it is parsed, so that its raw bytes, personal data included, are not stored again in a
+   * state store or its changelog, and a large document does not make a record near the topic's limit.
+   */
+  public DocumentEvent withoutContent() {
+    return new DocumentEvent(op, documentId, jobId, source, uri, title, mediaType, visibility, ownerId, metadata, contentHash,
+        content == null ? null : new byte[0], refusal, submittedAt, curation, override);
+  }
+
   public boolean isDelete() {
     return op == Operation.DELETE;
   }
