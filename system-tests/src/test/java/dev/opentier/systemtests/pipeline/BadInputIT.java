@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.ingest.job.JobProgress;
-import dev.opentier.ingest.source.Source;
 import dev.opentier.ingest.source.SourceDocument;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -67,7 +65,8 @@ class BadInputIT {
     for (int i = 0; i < ORDINARY; i++) {
       batch.add(file("ordinary-" + i + ".txt", Fixtures.prose("ordinary " + i, 150).getBytes(StandardCharsets.UTF_8)));
     }
-    UUID job = harness.ingestion.submit(source(batch), new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false),
+    UUID job = harness.ingestion.submit(Fixtures.source("bad-input", batch),
+        new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false),
         (documents, bytes) -> {});
     JobProgress done = harness.await(job);
 
@@ -121,24 +120,5 @@ class BadInputIT {
       out.closeEntry();
     }
     return bytes.toByteArray();
-  }
-
-  private static Source source(List<SourceDocument> documents) {
-    return new Source() {
-      @Override
-      public String name() {
-        return "generated:bad-input";
-      }
-
-      @Override
-      public String kind() {
-        return "stdin";
-      }
-
-      @Override
-      public void forEach(Consumer<SourceDocument> sink) {
-        documents.forEach(sink);
-      }
-    };
   }
 }

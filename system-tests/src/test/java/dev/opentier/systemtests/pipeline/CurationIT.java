@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.ingest.job.JobProgress;
 import dev.opentier.ingest.source.DocumentIds;
-import dev.opentier.ingest.source.Source;
 import dev.opentier.ingest.source.SourceDocument;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,7 +95,8 @@ class CurationIT {
       corpus.add(after + 1 + random.nextInt(Math.min(50, corpus.size() - after)), document(id, String.join(i % 2 == 0 ? "\n" : "   ", sentences)));
     }
 
-    UUID job = harness.ingestion.submit(source(corpus), new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false),
+    UUID job = harness.ingestion.submit(Fixtures.source("planted-duplicates", corpus),
+        new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false),
         (documents, bytes) -> {});
     JobProgress done = harness.await(job);
 
@@ -149,24 +148,5 @@ class CurationIT {
 
   private static SourceDocument document(String id, String text) {
     return SourceDocument.of(id, "generated:" + id, id, "text/plain", text.getBytes(StandardCharsets.UTF_8), Map.of());
-  }
-
-  private static Source source(List<SourceDocument> documents) {
-    return new Source() {
-      @Override
-      public String name() {
-        return "generated:planted-duplicates";
-      }
-
-      @Override
-      public String kind() {
-        return "stdin";
-      }
-
-      @Override
-      public void forEach(Consumer<SourceDocument> sink) {
-        documents.forEach(sink);
-      }
-    };
   }
 }

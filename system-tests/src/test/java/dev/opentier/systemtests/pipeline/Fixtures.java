@@ -120,6 +120,17 @@ public final class Fixtures {
    * for several chunks: the load the recovery drills put on the pipeline.
    */
   public static Source generated(String name, int count) {
+    List<SourceDocument> documents = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String text = i % 10 == 0 ? prose(name + " document " + i, 400) : "Document " + i + " is about topic " + (i % 37) + ".";
+      documents.add(SourceDocument.of(name + "-" + i, "generated:" + name + "-" + i, "Document " + i, "text/plain",
+          text.getBytes(StandardCharsets.UTF_8), Map.of()));
+    }
+    return source(name, documents);
+  }
+
+  /** A source named {@code generated:NAME} that hands over these documents, in order. */
+  public static Source source(String name, List<SourceDocument> documents) {
     return new Source() {
       @Override
       public String name() {
@@ -133,11 +144,7 @@ public final class Fixtures {
 
       @Override
       public void forEach(Consumer<SourceDocument> sink) {
-        for (int i = 0; i < count; i++) {
-          String text = i % 10 == 0 ? prose(name + " document " + i, 400) : "Document " + i + " is about topic " + (i % 37) + ".";
-          sink.accept(SourceDocument.of(name + "-" + i, "generated:" + name + "-" + i, "Document " + i, "text/plain",
-              text.getBytes(StandardCharsets.UTF_8), Map.of()));
-        }
+        documents.forEach(sink);
       }
     };
   }
