@@ -130,9 +130,7 @@ public record Work(
 
   /** The event as curation holds it: the same document and version, its content the parsed text as it is now. */
   public DocumentEvent held() {
-    return new DocumentEvent(event.op(), event.documentId(), event.jobId(), event.source(), event.uri(), parsed.title(),
-        ParsedDocument.MEDIA_TYPE, event.visibility(), event.ownerId(), event.metadata(), event.contentHash(), parsed.toHeld(), null,
-        event.submittedAt(), event.curation(), event.override());
+    return event.withContent(parsed.title(), ParsedDocument.MEDIA_TYPE, parsed.toHeld());
   }
 
   public boolean rejectedOrDuplicate() {

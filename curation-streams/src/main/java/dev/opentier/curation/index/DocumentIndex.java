@@ -259,12 +259,8 @@ public final class DocumentIndex {
         .where(DOCUMENTS.STATUS.eq("duplicate"))
         .and(linked)
         .orderBy(DOCUMENTS.ID)
-        .fetch(record -> {
-          DocumentEvent held = EVENTS.deserializer().deserialize(null, record.value1());
-          return new DocumentEvent(held.op(), held.documentId(), null, held.source(), held.uri(), held.title(), held.mediaType(),
-              held.visibility(), held.ownerId(), held.metadata(), held.contentHash(), held.content(), held.refusal(), held.submittedAt(),
-              held.curation(), held.override());
-        });
+        // outside any job, submitted when it first was (which copy is canonical depends on it)
+        .fetch(record -> EVENTS.deserializer().deserialize(null, record.value1()).inJob(null));
   }
 
   /** A failed version never replaces an indexed one; a document that never indexed is listed as failed. */

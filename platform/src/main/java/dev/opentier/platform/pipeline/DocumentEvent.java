@@ -72,14 +72,28 @@ public record DocumentEvent(
         content, refusal, Instant.now(), curation, override);
   }
 
+  /** The same event in another job (null: outside any job), submitted when it was. */
+  public DocumentEvent inJob(UUID jobId) {
+    return new DocumentEvent(op, documentId, jobId, source, uri, title, mediaType, visibility, ownerId, metadata, contentHash,
+        content, refusal, submittedAt, curation, override);
+  }
+
+  /**
+   * The same document and version with other content: its parsed form as curation holds it, or
+   * none at all ({@link #withoutContent()}).
+   */
+  public DocumentEvent withContent(String title, String mediaType, byte[] content) {
+    return new DocumentEvent(op, documentId, jobId, source, uri, title, mediaType, visibility, ownerId, metadata, contentHash,
+        content, null, submittedAt, curation, override);
+  }
+
   /**
    * The same event without its raw bytes (an empty content): what the pipeline keeps of a document
    * once it is parsed, so that its raw bytes, personal data included, are not stored again in a
    * state store or its changelog, and a large document does not make a record near the topic's limit.
    */
   public DocumentEvent withoutContent() {
-    return new DocumentEvent(op, documentId, jobId, source, uri, title, mediaType, visibility, ownerId, metadata, contentHash,
-        content == null ? null : new byte[0], refusal, submittedAt, curation, override);
+    return content == null ? this : withContent(title, mediaType, new byte[0]);
   }
 
   public boolean isDelete() {
