@@ -5,6 +5,19 @@ RUN_DIR="$VAR_DIR/run"
 LOG_DIR="$VAR_DIR/log"
 BUILD_DIR="$ROOT/target"
 
+# Directories only the user running OpenTier may read: logs (they name accounts and, without a
+# mail server, mention the mail drop), pid files, secrets, the mail drop. Existing ones are tightened.
+private_dirs() {
+  (umask 077; mkdir -p "$@")
+  chmod 700 "$@"
+}
+
+# A log file that only its owner may read (created if missing; an older, wider one is tightened).
+private_log() {
+  (umask 077; : >> "$1")
+  chmod 600 "$1"
+}
+
 say() { printf 'opentier: %s\n' "$*"; }
 die() { printf 'opentier: %s\n' "$1" >&2; exit "${2:-1}"; }
 

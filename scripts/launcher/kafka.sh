@@ -35,7 +35,9 @@ ensure_broker() {
 start_broker() {
   local name="$1" dir="$2" port="$3" controller="$4" cp
   cp="$(kafka_classpath)"
-  mkdir -p "$dir/data" "$RUN_DIR" "$LOG_DIR"
+  mkdir -p "$dir/data"
+  private_dirs "$RUN_DIR" "$LOG_DIR"
+  private_log "$LOG_DIR/$name.log"
   cat > "$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1

@@ -56,9 +56,12 @@ start_service() {
   if port_open 127.0.0.1 "$port"; then
     die "$(port_setting "$name"): port $port is already in use by a process opentier did not start" 2
   fi
-  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  private_dirs "$VAR_DIR" "$RUN_DIR" "$LOG_DIR"
+  private_log "$LOG_DIR/$name.log"
+  local credentials=()
+  mapfile -t credentials < <(internal_credentials_env "$name")
   # shellcheck disable=SC2086
-  setsid java ${OPENTIER_JAVA_OPTS:--Xms64m -Xmx1g} --enable-native-access=ALL-UNNAMED "-Dopentier.component=$name" \
+  setsid env "${credentials[@]}" java ${OPENTIER_JAVA_OPTS:--Xms64m -Xmx1g} --enable-native-access=ALL-UNNAMED "-Dopentier.component=$name" \
     -cp "$(module_classpath "$name")" "$(service_main "$name")" >> "$LOG_DIR/$name.log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$RUN_DIR/$name.pid"

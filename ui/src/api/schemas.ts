@@ -41,7 +41,8 @@ export const Passage = z.object({
 });
 export type Passage = z.infer<typeof Passage>;
 
-export const Source = z.object({ index: z.number(), passage: Passage });
+// withheld: the caller may no longer see the cited document (share revoked, made private, deleted).
+export const Source = z.object({ index: z.number(), passage: Passage, withheld: z.boolean().default(false) });
 export type Source = z.infer<typeof Source>;
 
 export const Usage = z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() });
@@ -181,7 +182,7 @@ export const DeadLetters = z.object({
 export type DeadLetters = z.infer<typeof DeadLetters>;
 export const Replayed = z.object({ job_id: z.string().nullable(), documents: z.number(), unreplayable: z.number() });
 
-export const Grant = z.object({ user_id: z.string(), email: z.string(), granted_at: z.string() });
+export const Grant = z.object({ email: z.string(), granted_at: z.string() });
 export const DocumentDetail = z.object({
   document: Document,
   metadata: z.record(z.string(), z.unknown()),

@@ -19,7 +19,7 @@ it("shows an extractive answer with its sources, and opens a cited passage", asy
         id: "a",
         role: "assistant",
         content: "Extractive answer (no language model is configured; these sentences are quoted from your documents): The waggle dance points to food [1].",
-        sources: [{ index: 1, passage }],
+        sources: [{ index: 1, passage, withheld: false }],
         partial: false,
         extractive: true,
       },

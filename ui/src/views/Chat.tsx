@@ -103,16 +103,25 @@ export function Chat() {
           <button className="icon" aria-label="Close" onClick={() => setCited(null)}>
             ×
           </button>
-          <h2>
-            [{cited.index}] {cited.passage.title || "Untitled"}
-          </h2>
-          {cited.passage.heading_path.length > 0 && <p className="muted">{cited.passage.heading_path.join(" › ")}</p>}
-          {cited.passage.page !== null && <p className="muted">page {cited.passage.page}</p>}
-          <blockquote>{cited.passage.text}</blockquote>
-          <p className="muted">{cited.passage.uri}</p>
-          <button className="link" onClick={() => go(`/library?doc=${encodeURIComponent(cited.passage.document_id)}`)}>
-            Open the document
-          </button>
+          {cited.withheld ? (
+            <>
+              <h2>[{cited.index}] Not available</h2>
+              <p>This passage's document is no longer shared with you, so its text is not shown.</p>
+            </>
+          ) : (
+            <>
+              <h2>
+                [{cited.index}] {cited.passage.title || "Untitled"}
+              </h2>
+              {cited.passage.heading_path.length > 0 && <p className="muted">{cited.passage.heading_path.join(" › ")}</p>}
+              {cited.passage.page !== null && <p className="muted">page {cited.passage.page}</p>}
+              <blockquote>{cited.passage.text}</blockquote>
+              <p className="muted">{cited.passage.uri}</p>
+              <button className="link" onClick={() => go(`/library?doc=${encodeURIComponent(cited.passage.document_id)}`)}>
+                Open the document
+              </button>
+            </>
+          )}
         </aside>
       )}
     </div>

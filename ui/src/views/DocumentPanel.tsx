@@ -88,11 +88,12 @@ export function DocumentPanel({ id, onClose, onChanged }: { id: string; onClose:
             </label>
             <button type="submit">Share</button>
           </form>
+          <p className="muted">The person sees it once their account has verified this address.</p>
           <ul>
             {detail.grants.map((g) => (
-              <li key={g.user_id}>
+              <li key={g.email}>
                 {g.email}{" "}
-                <button className="link" onClick={() => act(() => api("DELETE", `/api/documents/${id}/grants/${g.user_id}`, z.unknown()))}>
+                <button className="link" onClick={() => act(() => api("DELETE", `/api/documents/${id}/grants/${encodeURIComponent(g.email)}`, z.unknown()))}>
                   Stop sharing
                 </button>
               </li>

@@ -7,6 +7,9 @@ import dev.opentier.ingest.source.SourceDocument;
 import dev.opentier.proto.intelligence.v1.ChatEvent;
 import dev.opentier.proto.intelligence.v1.ChatRequest;
 import dev.opentier.proto.intelligence.v1.ChatServiceGrpc;
+import dev.opentier.platform.config.Settings;
+import dev.opentier.platform.service.InternalCalls;
+import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -59,6 +62,7 @@ public final class BenchGateway {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private String token;
   private String userId;
+  private CallCredentials caller;
 
   private BenchGateway(String base) {
     this.base = base;
@@ -76,7 +80,10 @@ public final class BenchGateway {
     List<String> questions = questions(corpus.resolveSibling("queries.jsonl"));
     System.out.printf("machine: %d cores; query-api, intelligence, curation-streams, Kafka and PostgreSQL on it too%n",
         Runtime.getRuntime().availableProcessors());
-    ManagedChannel channel = NettyChannelBuilder.forTarget(intelligence).usePlaintext().build();
+    // Calls intelligence as the gateway does: its credentials (./opentier bench passes them), acting for the bench's user.
+    InternalCalls calls = InternalCalls.from(Settings.fromEnvironment(), "bench");
+    ManagedChannel channel = NettyChannelBuilder.forTarget(intelligence, calls.channelCredentials()).build();
+    bench.caller = calls.actingFor(UUID.fromString(bench.userId));
     try {
       bench.overhead(channel, questions, samples);
     } finally {
@@ -165,7 +172,7 @@ public final class BenchGateway {
 
   private double directFirstToken(ManagedChannel channel, String conversation, String question) {
     long started = System.nanoTime();
-    Iterator<ChatEvent> events = ChatServiceGrpc.newBlockingStub(channel).streamChat(ChatRequest.newBuilder()
+    Iterator<ChatEvent> events = ChatServiceGrpc.newBlockingStub(channel).withCallCredentials(caller).streamChat(ChatRequest.newBuilder()
         .setConversationId(conversation).setUserId(userId).setMessage(question).build());
     double first = -1;
     while (events.hasNext()) {

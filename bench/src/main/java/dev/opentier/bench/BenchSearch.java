@@ -88,7 +88,10 @@ public final class BenchSearch {
   private static UUID load(DSLContext db, List<String> texts, List<float[]> vectors, int target) {
     long started = System.nanoTime();
     List<UUID> users = new ArrayList<>();
-    for (int i = 0; i < 50; i++) users.add(db.insertInto(USERS).set(USERS.EMAIL, "user" + i + "@bench.example").returning(USERS.ID).fetchOne(USERS.ID));
+    for (int i = 0; i < 50; i++) {
+      users.add(db.insertInto(USERS).set(USERS.EMAIL, "user" + i + "@bench.example").set(USERS.EMAIL_VERIFIED_AT, java.time.OffsetDateTime.now())
+          .returning(USERS.ID).fetchOne(USERS.ID));
+    }
     db.execute("DROP INDEX chunks_embedding_hnsw_idx");
     db.execute("DROP INDEX chunks_lexical_weights_hnsw_idx");
     Random random = new Random(7);
@@ -104,7 +107,7 @@ public final class BenchSearch {
           .set(DOCUMENTS.SOURCE, "bench").set(DOCUMENTS.URI, "bench:" + id).set(DOCUMENTS.TITLE, "Document " + d)
           .set(DOCUMENTS.CONTENT_HASH, "v1").set(DOCUMENTS.STATUS, "indexed").set(DOCUMENTS.CHUNK_COUNT, chunksPerDocument).execute();
       if (!isPublic && random.nextInt(20) == 0) {
-        db.insertInto(DOCUMENT_GRANTS).set(DOCUMENT_GRANTS.DOCUMENT_ID, id).set(DOCUMENT_GRANTS.USER_ID, users.get(random.nextInt(users.size())))
+        db.insertInto(DOCUMENT_GRANTS).set(DOCUMENT_GRANTS.DOCUMENT_ID, id).set(DOCUMENT_GRANTS.EMAIL, "user" + random.nextInt(users.size()) + "@bench.example")
             .onConflictDoNothing().execute();
       }
       for (int p = 0; p < chunksPerDocument && chunk < target; p++, chunk++) {

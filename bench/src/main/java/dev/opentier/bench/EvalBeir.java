@@ -23,6 +23,7 @@ import dev.opentier.proto.intelligence.v1.Passage;
 import dev.opentier.proto.intelligence.v1.RetrievalServiceGrpc;
 import dev.opentier.proto.intelligence.v1.SearchMode;
 import dev.opentier.proto.intelligence.v1.SearchRequest;
+import dev.opentier.platform.service.InternalCalls;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -153,12 +154,13 @@ public final class EvalBeir implements java.util.concurrent.Callable<Integer> {
   private Map<String, List<Passage>> evaluate(HybridRetriever retriever, Passages passages, SearchMode searchMode,
       Map<String, String> queries, List<String> queryIds, Map<String, Map<String, Integer>> qrels, String note) throws IOException {
     String name = "eval-" + UUID.randomUUID();
+    InternalCalls calls = InternalCalls.withSecret("bench", UUID.randomUUID() + "-" + UUID.randomUUID());
     Server grpc = InProcessServerBuilder.forName(name).directExecutor()
         .addService(io.grpc.ServerInterceptors.intercept(new RetrievalGrpcService(retriever, passages),
-            new dev.opentier.intelligence.Failures())).build().start();
+            new dev.opentier.intelligence.Failures(), calls.verifier())).build().start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     try {
-      var search = RetrievalServiceGrpc.newBlockingStub(channel);
+      var search = RetrievalServiceGrpc.newBlockingStub(channel).withCallCredentials(calls.actingFor(null));
       Map<String, List<Passage>> results = new HashMap<>();
       Map<String, List<String>> rankings = new HashMap<>();
       long started = System.nanoTime();

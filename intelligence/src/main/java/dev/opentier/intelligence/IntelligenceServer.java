@@ -21,7 +21,9 @@ import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
 import dev.opentier.proto.intelligence.v1.ChatServiceGrpc;
 import dev.opentier.proto.intelligence.v1.RetrievalServiceGrpc;
+import dev.opentier.platform.service.InternalCalls;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -70,6 +72,17 @@ public final class IntelligenceServer implements AutoCloseable {
       throw e;
     }
 
+    InternalCalls calls;
+    ServerCredentials credentials;
+    try {
+      calls = InternalCalls.from(settings, InternalCalls.INTELLIGENCE);
+      credentials = calls.serverCredentials();
+    } catch (RuntimeException | IOException e) {
+      database.close();
+      if (e instanceof SettingException setting) throw setting;
+      throw new SettingException(InternalCalls.TLS_CERT, "the certificate or key cannot be used: " + e.getMessage(), e);
+    }
+
     RetrievalSettings retrievalSettings = RetrievalSettings.from(settings);
     Embedder embedder;
     try {
@@ -91,10 +104,12 @@ public final class IntelligenceServer implements AutoCloseable {
     ChatGrpcService chat = new ChatGrpcService(new ChatStore(database.dsl()), retriever, passages,
         new PromptBuilder(embedder.tokenizer(), chatSettings.contextTokens()), provider, chatSettings);
     HealthStatusManager health = new HealthStatusManager();
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(own.host(), own.port()))
+    // Health answers anyone (it tells only SERVING or not); the services answer verified calls only.
+    // Interceptors run last-added first: the caller is verified before anything else runs.
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(own.host(), own.port()), credentials)
         .addService(health.getHealthService())
-        .addService(ServerInterceptors.intercept(chat, new Failures(), new CallLogging()))
-        .addService(ServerInterceptors.intercept(new RetrievalGrpcService(retriever, passages), new Failures(), new CallLogging()))
+        .addService(ServerInterceptors.intercept(chat, new Failures(), new CallLogging(), calls.verifier()))
+        .addService(ServerInterceptors.intercept(new RetrievalGrpcService(retriever, passages), new Failures(), new CallLogging(), calls.verifier()))
         .build();
     try {
       server.start();
@@ -117,8 +132,8 @@ public final class IntelligenceServer implements AutoCloseable {
     Duration interval = own.databaseCheckInterval();
     monitor.scheduleWithFixedDelay(() -> reportDatabase(database, health, interval), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     monitor.scheduleWithFixedDelay(() -> refreshStatistics(retriever), 0, retrievalSettings.lexiconCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
-    log.info("intelligence listening on {}:{} (embedding on {}, answers by {})", own.host(), server.getPort(), embedder.device(),
-        chatSettings.describe());
+    log.info("intelligence listening on {}:{} ({}; embedding on {}, answers by {})", own.host(), server.getPort(),
+        calls.tls() ? "mutual TLS" : "plaintext, calls signed", embedder.device(), chatSettings.describe());
     return new IntelligenceServer(server, database, embedder, health, monitor);
   }
 

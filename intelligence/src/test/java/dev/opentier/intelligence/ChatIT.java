@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.opentier.intelligence.chat.ChatGrpcService;
+import dev.opentier.platform.service.InternalCalls;
 import dev.opentier.intelligence.chat.ChatSettings;
 import dev.opentier.intelligence.chat.ChatStore;
 import dev.opentier.intelligence.chat.PromptBuilder;
@@ -78,15 +79,18 @@ class ChatIT {
     if (server != null) server.shutdownNow();
   }
 
+  private static final InternalCalls CALLS = InternalCalls.withSecret("query-api", "the chat test's secret, long enough for HS256");
+
+  /** The chat service, and a stub whose calls the gateway asserted for bob. */
   private ChatServiceGrpc.ChatServiceBlockingStub serve(LlmProvider provider) throws Exception {
     ChatSettings settings = ChatSettings.from(Settings.of(Map.of()));
     String name = "chat-it-" + UUID.randomUUID();
     server = InProcessServerBuilder.forName(name)
         .addService(io.grpc.ServerInterceptors.intercept(new ChatGrpcService(new ChatStore(corpus.db), retriever, new Passages(corpus.db),
-            new PromptBuilder(corpus.embedder.tokenizer(), settings.contextTokens()), provider, settings), new Failures()))
+            new PromptBuilder(corpus.embedder.tokenizer(), settings.contextTokens()), provider, settings), new Failures(), CALLS.verifier()))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).build();
-    return ChatServiceGrpc.newBlockingStub(channel);
+    return ChatServiceGrpc.newBlockingStub(channel).withCallCredentials(CALLS.actingFor(bob));
   }
 
   private static OpenAiProvider openAiProvider() {

@@ -1,8 +1,10 @@
 package dev.opentier.intelligence;
 
+import static dev.opentier.platform.db.schema.Tables.USERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opentier.platform.service.InternalCalls;
 import dev.opentier.intelligence.retrieval.HybridRetriever;
 import dev.opentier.intelligence.retrieval.Passages;
 import dev.opentier.intelligence.retrieval.RetrievalGrpcService;
@@ -32,6 +34,7 @@ class RetrievalIT {
   private static TestCorpus corpus;
   private static Server server;
   private static ManagedChannel channel;
+  private static final InternalCalls CALLS = InternalCalls.withSecret("query-api", "the retrieval test's secret, long enough for HS256");
   private static RetrievalServiceGrpc.RetrievalServiceBlockingStub search;
   private static UUID alice;
   private static UUID bob;
@@ -56,7 +59,8 @@ class RetrievalIT {
     HybridRetriever retriever = new HybridRetriever(corpus.db, corpus.embedder, RetrievalSettings.from(Settings.of(Map.of())));
     retriever.refreshStatistics(true);
     server = InProcessServerBuilder.forName("retrieval-it").directExecutor()
-        .addService(io.grpc.ServerInterceptors.intercept(new RetrievalGrpcService(retriever, new Passages(corpus.db)), new Failures()))
+        .addService(io.grpc.ServerInterceptors.intercept(new RetrievalGrpcService(retriever, new Passages(corpus.db)), new Failures(),
+            CALLS.verifier()))
         .build().start();
     channel = InProcessChannelBuilder.forName("retrieval-it").directExecutor().build();
     search = RetrievalServiceGrpc.newBlockingStub(channel);
@@ -125,26 +129,59 @@ class RetrievalIT {
   void filtersNarrowTheSearchToDocumentsOrSources() {
     var onlyVolcano = SearchRequest.newBuilder().setUserId(bob.toString()).setQuery("honey bees").setTopK(10)
         .setFilter(SearchFilter.newBuilder().addDocumentIds("public-volcano")).build();
-    assertThat(documents(search.search(onlyVolcano).getPassagesList())).containsOnly("public-volcano");
+    assertThat(documents(as(bob).search(onlyVolcano).getPassagesList())).containsOnly("public-volcano");
     var otherSource = SearchRequest.newBuilder().setUserId(bob.toString()).setQuery("honey bees").setTopK(10)
         .setFilter(SearchFilter.newBuilder().addSources("elsewhere")).build();
-    assertThat(search.search(otherSource).getPassagesList()).isEmpty();
+    assertThat(as(bob).search(otherSource).getPassagesList()).isEmpty();
   }
 
   @Test
   void badRequestsAreInvalidArgument() {
-    assertThatThrownBy(() -> search.search(SearchRequest.newBuilder().setQuery(" ").build()))
+    assertThatThrownBy(() -> as(null).search(SearchRequest.newBuilder().setQuery(" ").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
-    assertThatThrownBy(() -> search.search(SearchRequest.newBuilder().setQuery("bees").setTopK(500).build()))
+    assertThatThrownBy(() -> as(null).search(SearchRequest.newBuilder().setQuery("bees").setTopK(500).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
-    assertThatThrownBy(() -> search.search(SearchRequest.newBuilder().setQuery("bees").setUserId("not-a-uuid").build()))
+    assertThatThrownBy(() -> as(null).search(SearchRequest.newBuilder().setQuery("bees").setUserId("not-a-uuid").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  /** Security round, finding 3: a user id alone, without the gateway's signed assertion, reads nothing. */
+  @Test
+  void aCallWithoutTheSignedAssertionOfItsUserGetsNoPassages() {
+    var asksForAlicesSecret = SearchRequest.newBuilder().setUserId(alice.toString()).setQuery("Project Nightingale satellite launch codename")
+        .setTopK(10).build();
+    assertThat(documents(as(alice).search(asksForAlicesSecret).getPassagesList())).contains("alice-secret");
+
+    assertThatThrownBy(() -> search.search(asksForAlicesSecret))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    var forged = InternalCalls.withSecret("query-api", "a guessed secret of the right length, but wrong");
+    assertThatThrownBy(() -> search.withCallCredentials(forged.actingFor(alice)).search(asksForAlicesSecret))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    assertThatThrownBy(() -> as(bob).search(asksForAlicesSecret))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+    var bobAskingForHimself = asksForAlicesSecret.toBuilder().clearUserId().build();
+    assertThat(documents(as(bob).search(bobAskingForHimself).getPassagesList())).doesNotContain("alice-secret");
+  }
+
+  /** Security round, finding 5: a share reaches an account only once it has verified the address shared with. */
+  @Test
+  void aShareReachesOnlyAnAccountThatVerifiedTheAddress() {
+    UUID dave = corpus.db.insertInto(USERS).set(USERS.EMAIL, "dave@example.com").returning(USERS.ID).fetchOne(USERS.ID);
+    corpus.grant("alice-shared", dave);
+    assertThat(documents(search(dave, "satellite budget approved by the board", SearchMode.SEARCH_MODE_HYBRID))).doesNotContain("alice-shared");
+
+    corpus.db.update(USERS).set(USERS.EMAIL_VERIFIED_AT, java.time.OffsetDateTime.now()).where(USERS.ID.eq(dave)).execute();
+    assertThat(documents(search(dave, "satellite budget approved by the board", SearchMode.SEARCH_MODE_HYBRID))).contains("alice-shared");
+  }
+
+  private static RetrievalServiceGrpc.RetrievalServiceBlockingStub as(UUID user) {
+    return search.withCallCredentials(CALLS.actingFor(user));
   }
 
   private static List<Passage> search(UUID user, String query, SearchMode mode) {
     SearchRequest.Builder request = SearchRequest.newBuilder().setQuery(query).setTopK(10).setMode(mode);
     if (user != null) request.setUserId(user.toString());
-    return search.search(request.build()).getPassagesList();
+    return as(user).search(request.build()).getPassagesList();
   }
 
   private static List<String> documents(List<Passage> passages) {

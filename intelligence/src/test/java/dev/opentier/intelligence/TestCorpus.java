@@ -31,7 +31,7 @@ final class TestCorpus implements AutoCloseable {
   }
 
   UUID user(String email) {
-    return db.insertInto(USERS).set(USERS.EMAIL, email).returning(USERS.ID).fetchOne(USERS.ID);
+    return db.insertInto(USERS).set(USERS.EMAIL, email).set(USERS.EMAIL_VERIFIED_AT, java.time.OffsetDateTime.now()).returning(USERS.ID).fetchOne(USERS.ID);
   }
 
   UUID conversation(UUID user) {
@@ -69,7 +69,8 @@ final class TestCorpus implements AutoCloseable {
   }
 
   void grant(String documentId, UUID user) {
-    db.insertInto(DOCUMENT_GRANTS).set(DOCUMENT_GRANTS.DOCUMENT_ID, documentId).set(DOCUMENT_GRANTS.USER_ID, user).execute();
+    String email = db.select(USERS.EMAIL).from(USERS).where(USERS.ID.eq(user)).fetchOne(USERS.EMAIL).toLowerCase(java.util.Locale.ROOT);
+    db.insertInto(DOCUMENT_GRANTS).set(DOCUMENT_GRANTS.DOCUMENT_ID, documentId).set(DOCUMENT_GRANTS.EMAIL, email).execute();
   }
 
   @Override

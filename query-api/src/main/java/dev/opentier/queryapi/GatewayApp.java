@@ -22,6 +22,7 @@ import dev.opentier.queryapi.edge.WebApp;
 import dev.opentier.queryapi.search.SearchRoutes;
 import dev.opentier.queryapi.edge.RateLimits;
 import dev.opentier.queryapi.edge.RequestIds;
+import dev.opentier.queryapi.edge.SecurityHeaders;
 import dev.opentier.queryapi.health.HealthRoutes;
 import dev.opentier.queryapi.oauth.OAuthRoutes;
 import dev.opentier.queryapi.health.Readiness;
@@ -35,7 +36,7 @@ public final class GatewayApp {
   private GatewayApp() {}
 
   /** What the routes need. */
-  public record Dependencies(List<String> corsOrigins, Readiness readiness, ClientAddress clientAddress, AuthGuard guard, RateLimits rateLimits,
+  public record Dependencies(List<String> corsOrigins, SecurityHeaders securityHeaders, Readiness readiness, ClientAddress clientAddress, AuthGuard guard, RateLimits rateLimits,
                              HttpMetrics metrics, WebApp webApp, UploadSettings uploads, AuthRoutes auth, EmailRoutes email, OAuthRoutes oauth,
                              AdminRoutes admin, ChatRoutes chat, SearchRoutes search, DocumentRoutes documents, JobRoutes jobs, OpsRoutes ops) {}
 
@@ -71,6 +72,7 @@ public final class GatewayApp {
       config.jetty.multipartConfig.maxInMemoryFileSize(1024 * 1024, SizeUnit.BYTES);
       config.jsonMapper(new JavalinJackson(mapper, true));
       RequestIds.install(config);
+      deps.securityHeaders().install(config);
       deps.metrics().install(config);
       ApiErrors.install(config);
       if (!deps.corsOrigins().isEmpty()) {
@@ -131,7 +133,7 @@ public final class GatewayApp {
       config.routes.delete("/api/documents/{id}", documents::delete, Access.USER);
       config.routes.post("/api/documents/{id}/grants", documents::grant, Access.USER);
       config.routes.post("/api/documents/{id}/index-anyway", documents::indexAnyway, Access.USER);
-      config.routes.delete("/api/documents/{id}/grants/{user}", documents::revoke, Access.USER);
+      config.routes.delete("/api/documents/{id}/grants/{email}", documents::revoke, Access.USER);
 
       config.routes.get("/api/ingestion/jobs", jobs::list, Access.USER);
       config.routes.get("/api/ingestion/jobs/{id}", jobs::get, Access.USER);

@@ -32,9 +32,12 @@ import dev.opentier.queryapi.edge.SseStreams;
 import dev.opentier.queryapi.search.SearchRoutes;
 import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.edge.ClientAddress;
+import dev.opentier.platform.service.InternalCalls;
 import dev.opentier.queryapi.edge.Cookies;
+import dev.opentier.queryapi.edge.SecurityHeaders;
 import dev.opentier.queryapi.edge.RateLimits;
 import dev.opentier.queryapi.health.Readiness;
+import dev.opentier.queryapi.oauth.OAuthFlows;
 import dev.opentier.queryapi.oauth.OAuthProvider;
 import dev.opentier.queryapi.oauth.OAuthRoutes;
 import dev.opentier.queryapi.intelligence.IntelligenceChannel;
@@ -85,7 +88,8 @@ public final class QueryApi implements AutoCloseable {
       KafkaCluster kafka = resources.add(new KafkaCluster(kafkaSettings));
       kafka.requireReachable(Duration.ofSeconds(10));
 
-      IntelligenceChannel intelligence = resources.add(IntelligenceChannel.connect(own.intelligenceTarget(), Duration.ofSeconds(3)));
+      IntelligenceChannel intelligence = resources.add(IntelligenceChannel.connect(own.intelligenceTarget(),
+          InternalCalls.from(settings, "query-api"), Duration.ofSeconds(3)));
 
       Readiness readiness = new Readiness(own.readinessTimeout(), List.of(
           new Readiness.Check("database", timeout -> database.isReachable(timeout)),
@@ -94,13 +98,13 @@ public final class QueryApi implements AutoCloseable {
       resources.add(readiness);
 
       AuthSettings authSettings = AuthSettings.from(settings, own.port());
-      Accounts accounts = new Accounts(database.dsl(), new PasswordHasher());
       Sessions sessions = new Sessions(database.dsl(), authSettings);
+      Accounts accounts = new Accounts(database.dsl(), new PasswordHasher(), sessions);
       AdminBootstrap.ensureAdmin(accounts, authSettings);
       String publicUrl = settings.string(PUBLIC_URL, "http://127.0.0.1:" + own.port());
-      EmailRoutes email = new EmailRoutes(accounts, sessions, new AccountTokens(database.dsl()), new Mailer(settings), publicUrl);
+      EmailRoutes email = new EmailRoutes(accounts, new AccountTokens(database.dsl()), new Mailer(settings), publicUrl);
       Cookies cookies = new Cookies(publicUrl);
-      OAuthRoutes oauth = new OAuthRoutes(OAuthProvider.configured(settings), database.dsl(), accounts, sessions, publicUrl,
+      OAuthRoutes oauth = new OAuthRoutes(OAuthProvider.configured(settings), new OAuthFlows(database.dsl()), accounts, sessions, publicUrl,
           authSettings.absoluteTimeout(), cookies);
       HttpMetrics metrics = resources.add(new HttpMetrics(settings));
       SseStreams streams = new SseStreams(GatewayApp.mapper(), metrics.registry());
@@ -114,10 +118,10 @@ public final class QueryApi implements AutoCloseable {
       OpsRoutes ops = resources.add(new OpsRoutes(OpsSettings.from(settings), database.dsl(), readiness, kafka.admin(), kafkaSettings,
           ingestion, streams, accounts));
       List<String> corsOrigins = Arrays.stream(settings.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
-      Javalin app = GatewayApp.create(new GatewayApp.Dependencies(corsOrigins, readiness,
+      Javalin app = GatewayApp.create(new GatewayApp.Dependencies(corsOrigins, new SecurityHeaders(publicUrl), readiness,
           new ClientAddress(settings.string(ClientAddress.TRUSTED_PROXIES, "")), new AuthGuard(sessions, authSettings),
           new RateLimits(settings), metrics, new WebApp(settings), uploads, new AuthRoutes(accounts, sessions, authSettings, email, cookies), email, oauth,
-          new AdminRoutes(database.dsl(), accounts, sessions, authSettings.idleTimeout()), chat, new SearchRoutes(intelligence), documents, jobs, ops));
+          new AdminRoutes(database.dsl(), accounts, authSettings.idleTimeout()), chat, new SearchRoutes(intelligence), documents, jobs, ops));
       try {
         app.start(own.host(), own.port());
       } catch (RuntimeException e) {

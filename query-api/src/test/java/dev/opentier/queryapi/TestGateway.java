@@ -6,6 +6,7 @@ import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.Database;
 import dev.opentier.platform.testing.ScratchDatabase;
 import dev.opentier.platform.testing.TestBroker;
+import dev.opentier.platform.testing.TestSecrets;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -46,6 +47,7 @@ public final class TestGateway implements AutoCloseable {
         "OPENTIER_ADMIN_EMAIL", ADMIN_EMAIL,
         "OPENTIER_ADMIN_PASSWORD", ADMIN_PASSWORD,
         "OPENTIER_RATE_AUTH_PER_MINUTE", "1000"));
+    env.putAll(TestSecrets.settings());
     env.putAll(extra);
     gateway = QueryApi.start(Settings.of(env));
     base = "http://127.0.0.1:" + gateway.port();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opentier.platform.testing.ScratchDatabase;
 import dev.opentier.platform.testing.TestBroker;
+import dev.opentier.platform.testing.TestSecrets;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -123,6 +124,7 @@ class FailFastIT {
     env.put("OPENTIER_DB_USER", database.settings().user());
     env.put("OPENTIER_DB_PASSWORD", database.settings().password());
     env.put("OPENTIER_KAFKA_BOOTSTRAP", TestBroker.bootstrapServers());
+    env.putAll(TestSecrets.settings());
     env.put("OPENTIER_HTTP_PORT", Integer.toString(FreePort.find()));
     env.put("OPENTIER_INTELLIGENCE_PORT", Integer.toString(FreePort.find()));
     env.put("OPENTIER_STREAMS_PORT", Integer.toString(FreePort.find()));

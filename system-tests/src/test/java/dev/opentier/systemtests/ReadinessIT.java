@@ -9,6 +9,7 @@ import dev.opentier.intelligence.IntelligenceServer;
 import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.testing.ScratchDatabase;
 import dev.opentier.platform.testing.TestBroker;
+import dev.opentier.platform.testing.TestSecrets;
 import dev.opentier.queryapi.QueryApi;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,6 +42,7 @@ class ReadinessIT {
     env.put("OPENTIER_DB_PASSWORD", database.password());
     env.put("OPENTIER_KAFKA_BOOTSTRAP", TestBroker.bootstrapServers());
     env.put("OPENTIER_HTTP_PORT", Integer.toString(FreePort.find()));
+    env.putAll(TestSecrets.settings());
     int intelligencePort = FreePort.find();
     env.put("OPENTIER_INTELLIGENCE_PORT", Integer.toString(intelligencePort));
     env.put("OPENTIER_INTELLIGENCE_TARGET", "127.0.0.1:" + intelligencePort);

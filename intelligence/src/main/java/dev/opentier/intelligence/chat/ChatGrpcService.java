@@ -161,7 +161,11 @@ public final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     String title = store.ownedTitle(conversation, user);
     if (title == null) throw Status.NOT_FOUND.withDescription("no such conversation").asRuntimeException();
     Conversation.Builder answer = Conversation.newBuilder().setId(conversation.toString()).setTitle(title);
-    for (ChatStore.StoredMessage message : store.messages(conversation)) {
+    List<ChatStore.StoredMessage> messages = store.messages(conversation);
+    // Citations are shown as the caller's access stands now, not as it stood when they were made.
+    Set<String> visible = passages.visibleDocuments(user, messages.stream()
+        .flatMap(m -> m.sources().stream()).map(ChatStore.StoredSource::documentId).collect(java.util.stream.Collectors.toSet()));
+    for (ChatStore.StoredMessage message : messages) {
       ChatMessage.Builder m = ChatMessage.newBuilder()
           .setId(message.id().toString())
           .setRole(message.role())
@@ -174,7 +178,7 @@ public final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         int completion = message.completionTokens() == null ? 0 : message.completionTokens();
         m.setUsage(Usage.newBuilder().setPromptTokens(prompt).setCompletionTokens(completion).setTotalTokens(prompt + completion));
       }
-      message.sources().forEach(source -> m.addSources(toSource(source)));
+      message.sources().forEach(source -> m.addSources(visible.contains(source.documentId()) ? toSource(source) : withheld(source)));
       answer.addMessages(m);
     }
     response.onNext(answer.build());
@@ -223,6 +227,11 @@ public final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     return Source.newBuilder().setIndex(source.index()).setPassage(passage).build();
   }
 
+  private static Source withheld(ChatStore.StoredSource source) {
+    Passage passage = Passage.newBuilder().setChunkId(source.chunkId()).setDocumentId(source.documentId()).build();
+    return Source.newBuilder().setIndex(source.index()).setPassage(passage).setWithheld(true).build();
+  }
+
   private Options options(ChatRequest request) {
     var s = request.getSettings();
     double temperature = s.hasTemperature() ? s.getTemperature() : 0.2;
@@ -242,8 +251,8 @@ public final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
   }
 
   private static UUID requireUser(String raw) {
-    UUID user = Requests.userId(raw);
-    if (user == null) throw Status.UNAUTHENTICATED.withDescription("user_id is required").asRuntimeException();
+    UUID user = Requests.caller(raw);
+    if (user == null) throw Status.UNAUTHENTICATED.withDescription("a conversation needs a signed-in user").asRuntimeException();
     return user;
   }
 

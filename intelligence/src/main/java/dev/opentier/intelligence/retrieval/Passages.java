@@ -3,12 +3,14 @@ package dev.opentier.intelligence.retrieval;
 import static dev.opentier.platform.db.schema.Tables.CHUNKS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
 
+import dev.opentier.platform.db.DocumentAccess;
 import dev.opentier.proto.intelligence.v1.Passage;
 import dev.opentier.proto.intelligence.v1.Scores;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -19,6 +21,13 @@ public final class Passages {
 
   public Passages(DSLContext db) {
     this.db = db;
+  }
+
+  /** Which of these documents the user may see now ({@link DocumentAccess}). */
+  public Set<String> visibleDocuments(UUID user, Set<String> documentIds) {
+    if (documentIds.isEmpty()) return Set.of();
+    return Set.copyOf(db.select(DOCUMENTS.ID).from(DOCUMENTS).where(DOCUMENTS.ID.in(documentIds)).and(DocumentAccess.visibleTo(user))
+        .fetch(DOCUMENTS.ID));
   }
 
   /** The hits' passages, in the hits' order (a chunk deleted since the search is left out). */

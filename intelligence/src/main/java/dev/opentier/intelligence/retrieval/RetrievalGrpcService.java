@@ -25,7 +25,7 @@ public final class RetrievalGrpcService extends RetrievalServiceGrpc.RetrievalSe
   @Override
   public void search(SearchRequest request, StreamObserver<SearchResponse> response) {
     long started = System.nanoTime();
-    UUID user = Requests.userId(request.getUserId());
+    UUID user = Requests.caller(request.getUserId());
     String query = request.getQuery().strip();
     if (query.isEmpty() || query.length() > MAX_QUERY_CHARS) {
       throw Status.INVALID_ARGUMENT.withDescription("query must be 1 to " + MAX_QUERY_CHARS + " characters").asRuntimeException();

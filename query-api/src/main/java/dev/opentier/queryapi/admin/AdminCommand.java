@@ -6,6 +6,8 @@ import dev.opentier.platform.db.Database;
 import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
 import dev.opentier.queryapi.auth.Accounts;
+import dev.opentier.queryapi.auth.AuthSettings;
+import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.auth.PasswordHasher;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -55,7 +57,8 @@ public final class AdminCommand implements Runnable {
       String password = readPassword();
       try (Database database = Database.connect(DatabaseSettings.from(Settings.fromEnvironment()), "admin")) {
         new Migrations(database.dataSource()).requireCurrent();
-        Accounts accounts = new Accounts(database.dsl(), new PasswordHasher());
+        Settings settings = Settings.fromEnvironment();
+        Accounts accounts = new Accounts(database.dsl(), new PasswordHasher(), new Sessions(database.dsl(), AuthSettings.from(settings, 0)));
         var user = accounts.create(email, password, name, role);
         accounts.audit(null, "cli.user.create:" + role, "user", user.getId().toString(), null, null);
         System.out.printf("created %s %s (%s)%n", role, user.getEmail(), user.getId());

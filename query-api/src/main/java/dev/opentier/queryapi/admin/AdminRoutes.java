@@ -14,7 +14,6 @@ import dev.opentier.platform.db.schema.tables.records.UsersRecord;
 import dev.opentier.queryapi.auth.Accounts;
 import dev.opentier.queryapi.auth.AuthRoutes.UserView;
 import dev.opentier.queryapi.auth.Principal;
-import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.edge.ApiException;
 import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.Params;
@@ -48,13 +47,12 @@ public final class AdminRoutes {
 
   private final DSLContext db;
   private final Accounts accounts;
-  private final Sessions sessions;
   private final Duration sessionIdle;
 
-  public AdminRoutes(DSLContext db, Accounts accounts, Sessions sessions, Duration sessionIdle) {
+  /** Reads users, sessions and the audit log for its views; every change goes through {@link Accounts}. */
+  public AdminRoutes(DSLContext db, Accounts accounts, Duration sessionIdle) {
     this.db = db;
     this.accounts = accounts;
-    this.sessions = sessions;
     this.sessionIdle = sessionIdle;
   }
 
@@ -101,18 +99,8 @@ public final class AdminRoutes {
     if (user.getId().equals(admin.userId()) && (Boolean.TRUE.equals(change.disabled()) || "user".equals(change.role()))) {
       throw new ApiException(HttpStatus.CONFLICT, "conflict", "an admin cannot demote or disable themselves");
     }
-    db.transaction(tx -> {
-      DSLContext t = tx.dsl();
-      if (change.role() != null) {
-        t.update(USERS).set(USERS.ROLE, change.role()).set(USERS.UPDATED_AT, OffsetDateTime.now()).where(USERS.ID.eq(user.getId())).execute();
-        t.update(SESSIONS).set(SESSIONS.ROLE, change.role()).where(SESSIONS.USER_ID.eq(user.getId())).execute();
-      }
-      if (change.disabled() != null) {
-        t.update(USERS).set(USERS.DISABLED_AT, change.disabled() ? OffsetDateTime.now() : null).where(USERS.ID.eq(user.getId())).execute();
-        if (change.disabled()) t.deleteFrom(SESSIONS).where(SESSIONS.USER_ID.eq(user.getId())).execute();
-      }
-    });
-    sessions.forgetUser(user.getId());
+    if (change.role() != null) accounts.changeRole(user.getId(), change.role());
+    if (change.disabled() != null) accounts.setDisabled(user.getId(), change.disabled());
     String action = change.role() != null ? "admin.user.role:" + change.role() : "";
     if (change.disabled() != null) action += (action.isEmpty() ? "" : ",") + (change.disabled() ? "admin.user.disable" : "admin.user.enable");
     accounts.audit(admin.userId(), action.isEmpty() ? "admin.user.noop" : action, "user", user.getId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
@@ -124,7 +112,6 @@ public final class AdminRoutes {
     UsersRecord user = user(ctx);
     if (user.getId().equals(admin.userId())) throw new ApiException(HttpStatus.CONFLICT, "conflict", "an admin cannot delete themselves here");
     accounts.delete(user.getId());
-    sessions.forgetUser(user.getId());
     accounts.audit(admin.userId(), "admin.user.delete", "user", user.getId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.NO_CONTENT);
   }

@@ -1,6 +1,7 @@
 package dev.opentier.queryapi.auth;
 
 import dev.opentier.queryapi.edge.ApiException;
+import dev.opentier.queryapi.edge.ApiPaths;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -48,7 +49,7 @@ public final class AuthGuard {
     if (roles.isEmpty()) {
       // Static files, the web app's pages and error pages carry no role. An API path reaching a
       // handler without one (the web app's fallback, or a route declared without Access) is refused.
-      if (ctx.path().startsWith("/api/")) throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "No such route: " + ctx.method() + " " + ctx.path());
+      if (ApiPaths.isApi(ctx.path())) throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "No such route: " + ctx.method() + " " + ctx.path());
       return;
     }
     boolean unsafe = !SAFE_METHODS.contains(ctx.method().name());

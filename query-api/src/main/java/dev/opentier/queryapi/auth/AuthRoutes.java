@@ -86,7 +86,6 @@ public final class AuthRoutes {
       throw new ApiException(HttpStatus.FORBIDDEN, "invalid_credentials", "the current password is wrong");
     }
     accounts.changePassword(principal.userId(), principal.sessionId(), body.newPassword());
-    sessions.forgetUser(principal.userId());
     accounts.audit(principal.userId(), "account.password_change", "user", principal.userId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.NO_CONTENT);
   }
@@ -119,7 +118,6 @@ public final class AuthRoutes {
       throw new ApiException(HttpStatus.FORBIDDEN, "invalid_credentials", "the password is wrong");
     }
     accounts.delete(principal.userId());
-    sessions.forgetUser(principal.userId());
     accounts.audit(principal.userId(), "account.delete", "user", principal.userId().toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     setCookie(ctx, "", Duration.ZERO);
     ctx.status(HttpStatus.NO_CONTENT);

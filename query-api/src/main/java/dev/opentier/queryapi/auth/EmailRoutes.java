@@ -31,14 +31,12 @@ public final class EmailRoutes {
       "message", "if the address has an account, a message is on its way");
 
   private final Accounts accounts;
-  private final Sessions sessions;
   private final AccountTokens tokens;
   private final Mailer mailer;
   private final String publicUrl;
 
-  public EmailRoutes(Accounts accounts, Sessions sessions, AccountTokens tokens, Mailer mailer, String publicUrl) {
+  public EmailRoutes(Accounts accounts, AccountTokens tokens, Mailer mailer, String publicUrl) {
     this.accounts = accounts;
-    this.sessions = sessions;
     this.tokens = tokens;
     this.mailer = mailer;
     this.publicUrl = publicUrl.replaceAll("/+$", "");
@@ -62,7 +60,6 @@ public final class EmailRoutes {
     UUID user = tokens.consume(ctx.bodyAsClass(TokenOnly.class).token(), AccountTokens.Purpose.VERIFY_EMAIL)
         .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_token", "the link is invalid, used or expired"));
     accounts.markEmailVerified(user);
-    sessions.forgetUser(user);
     accounts.audit(user, "account.email_verified", "user", user.toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.NO_CONTENT);
   }
@@ -85,8 +82,7 @@ public final class EmailRoutes {
     Accounts.validPassword(body.newPassword());
     UUID user = tokens.consume(body.token(), AccountTokens.Purpose.RESET_PASSWORD)
         .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_token", "the link is invalid, used or expired"));
-    accounts.changePassword(user, null, body.newPassword());
-    sessions.forgetUser(user);
+    accounts.resetPassword(user, body.newPassword());
     accounts.audit(user, "account.password_reset", "user", user.toString(), ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.NO_CONTENT);
   }

@@ -14,10 +14,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * Opaque sessions in PostgreSQL (revocation is a row delete). One indexed query authenticates a
- * request: the token's hash finds the row, which caches the user's role. Writes sessions.
+ * request: the token's hash finds the row, which caches the user's role. The only writer of
+ * {@code sessions}: {@link Accounts} ends sessions and changes their role through it, inside its own
+ * transactions, so a disabled user has no live session and a role change reaches live sessions.
  *
  * <p>An authenticated session is remembered for {@link AuthSettings#sessionCache()} (2 s by
  * default), so a burst of requests (a page's calls, a chat and its follow-ups) costs one query: on
@@ -93,6 +96,19 @@ public final class Sessions {
    */
   public void forgetUser(UUID userId) {
     recent.asMap().values().removeIf(live -> live.session().getUserId().equals(userId));
+  }
+
+  /**
+   * Ends the user's sessions (all, or all but {@code keep}) inside the caller's transaction. The
+   * caller calls {@link #forgetUser} once it has committed.
+   */
+  void endAll(DSLContext tx, UUID userId, UUID keep) {
+    tx.deleteFrom(SESSIONS).where(SESSIONS.USER_ID.eq(userId)).and(keep == null ? DSL.trueCondition() : SESSIONS.ID.ne(keep)).execute();
+  }
+
+  /** Gives the user's live sessions a new role inside the caller's transaction (they carry the role they act with). */
+  void changeRole(DSLContext tx, UUID userId, String role) {
+    tx.update(SESSIONS).set(SESSIONS.ROLE, role).where(SESSIONS.USER_ID.eq(userId)).execute();
   }
 
   public List<SessionsRecord> of(UUID userId) {

@@ -3,6 +3,7 @@ package dev.opentier.queryapi.chat;
 import dev.opentier.proto.intelligence.v1.ChatEvent;
 import dev.opentier.proto.intelligence.v1.ChatRequest;
 import dev.opentier.proto.intelligence.v1.ChatServiceGrpc;
+import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -34,9 +35,9 @@ final class ChatCall implements ClientResponseObserver<ChatRequest, ChatEvent> {
 
   private ChatCall() {}
 
-  static ChatCall start(Channel channel, ChatRequest request) {
+  static ChatCall start(Channel channel, CallCredentials caller, ChatRequest request) {
     ChatCall chat = new ChatCall();
-    ChatServiceGrpc.newStub(channel).streamChat(request, chat);
+    ChatServiceGrpc.newStub(channel).withCallCredentials(caller).streamChat(request, chat);
     return chat;
   }
 

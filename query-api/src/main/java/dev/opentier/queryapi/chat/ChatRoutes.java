@@ -117,7 +117,8 @@ public final class ChatRoutes {
     intelligence.requireReady();
     Conversation conversation;
     try {
-      conversation = ChatServiceGrpc.newBlockingStub(intelligence.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+      conversation = ChatServiceGrpc.newBlockingStub(intelligence.channel()).withCallCredentials(intelligence.actingFor(user.userId()))
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
           .getConversation(GetConversationRequest.newBuilder().setConversationId(row.getId().toString())
               .setUserId(user.userId().toString()).build());
     } catch (StatusRuntimeException e) {
@@ -153,7 +154,7 @@ public final class ChatRoutes {
     // The call starts before the ownership lookup, which then runs while intelligence works: the
     // first token waits for one query fewer. Intelligence refuses another user's conversation by
     // itself (NOT_FOUND) before it stores or generates anything, so starting early leaks nothing.
-    ChatCall call = ChatCall.start(intelligence.channel(), request);
+    ChatCall call = ChatCall.start(intelligence.channel(), intelligence.actingFor(user.userId()), request);
     ConversationsRecord conversation = conversations.owned(id, user.userId()).orElse(null);
     if (conversation == null) {
       call.cancel("not the caller's conversation");
@@ -303,6 +304,7 @@ public final class ChatRoutes {
   private ListenableFuture<String> title(ConversationsRecord conversation, Principal user, String message) {
     if (conversation.getTitle() != null || conversation.getMessageCount() > 0) return null;
     ListenableFuture<GenerateTitleResponse> call = ChatServiceGrpc.newFutureStub(intelligence.channel())
+        .withCallCredentials(intelligence.actingFor(user.userId()))
         .withDeadlineAfter(TITLE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
         .generateTitle(GenerateTitleRequest.newBuilder().setConversationId(conversation.getId().toString())
             .setUserId(user.userId().toString()).setMessage(message).build());

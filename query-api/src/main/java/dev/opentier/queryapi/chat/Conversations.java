@@ -100,7 +100,8 @@ public final class Conversations {
       if (required) throw Params.invalid("title", "is required");
       return null;
     }
-    String stripped = title.strip();
+    String stripped = title.replaceAll("\\p{Cf}", "").strip();
+    if (stripped.chars().anyMatch(Character::isISOControl)) throw Params.invalid("title", "must not contain control characters");
     if (stripped.isEmpty() || stripped.length() > MAX_TITLE_CHARS) {
       throw Params.invalid("title", "must be 1 to " + MAX_TITLE_CHARS + " characters");
     }

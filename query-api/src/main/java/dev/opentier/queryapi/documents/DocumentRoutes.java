@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -87,7 +88,7 @@ public final class DocumentRoutes {
   public record ChunkView(String id, int position, String text, int tokenCount, List<String> headingPath, int startOffset, int endOffset,
                           Integer page) {}
 
-  public record GrantView(UUID userId, String email, OffsetDateTime grantedAt) {}
+  public record GrantView(String email, OffsetDateTime grantedAt) {}
 
   public record Detail(DocumentView document, JsonNode metadata, JsonNode curation, boolean canManage, List<GrantView> grants,
                        List<ChunkView> chunks) {}
@@ -282,43 +283,45 @@ public final class DocumentRoutes {
     ctx.json(DocumentView.of(db.selectFrom(DOCUMENTS).where(DOCUMENTS.ID.eq(document.getId())).fetchOne()));
   }
 
-  /** {@code POST /api/documents/{id}/grants}: share with the user who has this e-mail address. */
+  /**
+   * {@code POST /api/documents/{id}/grants}: share with an e-mail address. The answer is the same
+   * whether or not an account has the address: the share reaches an account once (and while) it has
+   * verified that address, so the form tells nobody which addresses have accounts.
+   */
   public void grant(Context ctx) {
     Principal user = principal(ctx);
     DocumentsRecord document = managed(ctx, user);
-    String email = ctx.bodyAsClass(GrantInput.class).email();
-    if (email == null || email.isBlank()) throw Params.invalid("email", "is required");
-    UUID grantee = db.select(USERS.ID).from(USERS).where(DSL.lower(USERS.EMAIL).eq(email.strip().toLowerCase(Locale.ROOT)))
-        .fetchOptional(USERS.ID)
-        .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "not_found", "no user has that e-mail address"));
+    String given = ctx.bodyAsClass(GrantInput.class).email();
+    if (given == null || given.isBlank()) throw Params.invalid("email", "is required");
+    String email = Accounts.validEmail(given).toLowerCase(Locale.ROOT);
     db.insertInto(DOCUMENT_GRANTS)
         .set(DOCUMENT_GRANTS.DOCUMENT_ID, document.getId())
-        .set(DOCUMENT_GRANTS.USER_ID, grantee)
+        .set(DOCUMENT_GRANTS.EMAIL, email)
         .set(DOCUMENT_GRANTS.GRANTED_BY, user.userId())
         .onConflictDoNothing()
         .execute();
-    accounts.audit(user.userId(), "document.grant", "document", document.getId() + ":" + grantee, ClientAddress.of(ctx), RequestIds.of(ctx));
+    accounts.audit(user.userId(), "document.grant", "document", document.getId() + ":" + email, ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.CREATED).json(grants(document.getId()));
   }
 
-  /** {@code DELETE /api/documents/{id}/grants/{user}}. */
+  /** {@code DELETE /api/documents/{id}/grants/{email}}: the share ends at once, for searches and for conversations that cited it. */
   public void revoke(Context ctx) {
     Principal user = principal(ctx);
     DocumentsRecord document = managed(ctx, user);
-    UUID grantee = Params.uuidPath(ctx, "user", "grant");
-    int removed = db.deleteFrom(DOCUMENT_GRANTS).where(DOCUMENT_GRANTS.DOCUMENT_ID.eq(document.getId()))
-        .and(DOCUMENT_GRANTS.USER_ID.eq(grantee)).execute();
+    String email = Accounts.comparable(ctx.pathParam("email"));
+    int removed = email == null ? 0 : db.deleteFrom(DOCUMENT_GRANTS).where(DOCUMENT_GRANTS.DOCUMENT_ID.eq(document.getId()))
+        .and(DOCUMENT_GRANTS.EMAIL.eq(email)).execute();
     if (removed == 0) throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "no such grant");
-    accounts.audit(user.userId(), "document.revoke", "document", document.getId() + ":" + grantee, ClientAddress.of(ctx), RequestIds.of(ctx));
+    accounts.audit(user.userId(), "document.revoke", "document", document.getId() + ":" + email, ClientAddress.of(ctx), RequestIds.of(ctx));
     ctx.status(HttpStatus.NO_CONTENT);
   }
 
   private List<GrantView> grants(String documentId) {
-    return db.select(DOCUMENT_GRANTS.USER_ID, USERS.EMAIL, DOCUMENT_GRANTS.CREATED_AT)
-        .from(DOCUMENT_GRANTS).join(USERS).on(USERS.ID.eq(DOCUMENT_GRANTS.USER_ID))
+    return db.select(DOCUMENT_GRANTS.EMAIL, DOCUMENT_GRANTS.CREATED_AT)
+        .from(DOCUMENT_GRANTS)
         .where(DOCUMENT_GRANTS.DOCUMENT_ID.eq(documentId))
-        .orderBy(DOCUMENT_GRANTS.CREATED_AT)
-        .fetch(r -> new GrantView(r.value1(), r.value2(), r.value3()));
+        .orderBy(DOCUMENT_GRANTS.CREATED_AT, DOCUMENT_GRANTS.EMAIL)
+        .fetch(r -> new GrantView(r.value1(), r.value2()));
   }
 
   /** The document when the caller may see it (admins see every document); otherwise it does not exist. */
@@ -361,12 +364,15 @@ public final class DocumentRoutes {
     }
   }
 
-  /** The name a file was uploaded under, as a relative path: no leading slashes, no "..", no control characters. */
+  /**
+   * The name a file was uploaded under, as a relative path: no leading slashes, no "..", no control
+   * or invisible formatting characters (a right-to-left override would make "gpj.exe" read "exe.jpg").
+   */
   static String fileName(String given) {
     String name = given == null ? "" : given.replace('\\', '/');
     List<String> parts = new ArrayList<>();
     for (String part : name.split("/")) {
-      String clean = part.replaceAll("\\p{Cntrl}", "").strip();
+      String clean = Normalizer.normalize(part, Normalizer.Form.NFC).replaceAll("[\\p{Cntrl}\\p{Cf}]", "").strip();
       if (!clean.isEmpty() && !clean.equals(".") && !clean.equals("..")) parts.add(clean);
     }
     String joined = String.join("/", parts);

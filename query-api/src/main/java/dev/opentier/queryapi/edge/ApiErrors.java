@@ -1,11 +1,16 @@
 package dev.opentier.queryapi.edge;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.opentier.queryapi.auth.Accounts;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import org.jooq.exception.DataAccessException;
+import org.jooq.exception.SQLStateClass;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +30,17 @@ public final class ApiErrors {
     config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage()));
     config.routes.exception(Accounts.InvalidInput.class, (e, ctx) -> respond(ctx, HttpStatus.BAD_REQUEST, "invalid_input", e.getMessage()));
     config.routes.exception(Accounts.EmailTaken.class, (e, ctx) -> respond(ctx, HttpStatus.CONFLICT, "email_taken", e.getMessage()));
-    config.routes.exception(JacksonException.class, (e, ctx) ->
-        respond(ctx, HttpStatus.BAD_REQUEST, "invalid_json", "the body is not the JSON this route takes: " + e.getOriginalMessage()));
+    config.routes.exception(JacksonException.class, (e, ctx) -> respond(ctx, HttpStatus.BAD_REQUEST, "invalid_json", describe(e)));
+    config.routes.exception(DataAccessException.class, (e, ctx) -> {
+      if (e.sqlStateClass() == SQLStateClass.C22_DATA_EXCEPTION) {
+        // Text PostgreSQL cannot store (a NUL character) or a value out of its range: the caller's input.
+        log.info("refused input on {} {}: {}", ctx.method(), ctx.path(), e.sqlState());
+        respond(ctx, HttpStatus.BAD_REQUEST, "invalid_input", "the request holds a value that cannot be stored (for example a NUL character)");
+      } else {
+        log.error("database error on {} {}", ctx.method(), ctx.path(), e);
+        respond(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.");
+      }
+    });
     config.routes.exception(HttpResponseException.class, (e, ctx) -> {
       HttpStatus status = HttpStatus.forStatus(e.getStatus());
       respond(ctx, status, codeOf(status), e.getMessage());
@@ -41,6 +55,24 @@ public final class ApiErrors {
     config.routes.error(HttpStatus.METHOD_NOT_ALLOWED.getCode(), "*", ctx -> {
       if (!isErrorBody(ctx)) respond(ctx, HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
     });
+  }
+
+  /**
+   * What was wrong with a JSON body, by position and field, without the names of the gateway's own
+   * classes that Jackson's messages carry.
+   */
+  static String describe(JacksonException e) {
+    if (e instanceof StreamReadException read && !(e instanceof MismatchedInputException)) {
+      var at = read.getLocation();
+      return "the body is not valid JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+    }
+    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      String field = mapping.getPath().stream()
+          .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+          .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+      return "the body's field '" + field + "' does not have the type this route takes";
+    }
+    return "the body is not the JSON object this route takes";
   }
 
   private static void respond(Context ctx, HttpStatus status, String code, String message) {

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Rate limits in tiers (Bucket4j token buckets): sign-in and sign-up strict, chat messages (each
  * starts a model's answer) their own, everything else a default; by signed-in user, else by client address ({@link ClientAddress}). Answers carry
- * {@code RateLimit-*} headers; a refusal is 429 with {@code Retry-After}. Health checks are exempt.
+ * {@code RateLimit-*} headers; a refusal is 429 with {@code Retry-After}. Only {@code /health} is exempt.
  */
 public final class RateLimits {
   public static final String AUTH_PER_MINUTE = "OPENTIER_RATE_AUTH_PER_MINUTE";
@@ -25,9 +25,12 @@ public final class RateLimits {
   public static final String CHAT_PER_MINUTE = "OPENTIER_RATE_CHAT_PER_MINUTE";
   /** Routes that start expensive work (a model's answer), limited on their own tier. */
   private static final Set<String> CHAT_ROUTES = Set.of("POST /api/conversations/{id}/messages");
-  private static final Set<String> AUTH_PATHS = Set.of("/api/auth/login", "/api/auth/register", "/api/auth/verify",
-      "/api/auth/password-reset/request", "/api/auth/password-reset", "/api/auth/oauth/google/start", "/api/auth/oauth/github/start");
-  private static final Set<String> EXEMPT = Set.of("/health", "/ready");
+  /** Routes that check a secret (password, link token) or start a sign-in: the strict tier, always by client address. */
+  private static final Set<String> AUTH_ROUTES = Set.of("POST /api/auth/login", "POST /api/auth/register", "POST /api/auth/verify",
+      "POST /api/auth/password-reset/request", "POST /api/auth/password-reset", "GET /api/auth/oauth/{provider}/start",
+      "GET /api/auth/oauth/{provider}/callback");
+  /** Liveness only: it touches nothing. /ready is limited like any route (its answer is cached, see Readiness). */
+  private static final Set<String> EXEMPT = Set.of("GET /health");
   private static final int MAX_BUCKETS = 100_000;
 
   private record Tier(String name, long perMinute) {}
@@ -48,9 +51,15 @@ public final class RateLimits {
     config.routes.beforeMatched(this::check);
   }
 
+  /**
+   * The tier comes from the route that matched (its method and template), never from the path as
+   * sent: {@code /api/auth/login/}, {@code //api/auth/login} or an encoded letter reach the same
+   * route, so they are limited as that route.
+   */
   private void check(Context ctx) {
-    if (EXEMPT.contains(ctx.path())) return;
-    Tier tier = AUTH_PATHS.contains(ctx.path()) ? auth : CHAT_ROUTES.contains(ctx.method().name() + " " + ctx.endpoint().path) ? chat : standard;
+    String route = ctx.method().name() + " " + ctx.endpoint().path;
+    if (EXEMPT.contains(route)) return;
+    Tier tier = AUTH_ROUTES.contains(route) ? auth : CHAT_ROUTES.contains(route) ? chat : standard;
     Principal principal = AuthGuard.principalIfAny(ctx).orElse(null);
     String who = tier == auth || principal == null ? "ip:" + ClientAddress.of(ctx) : "user:" + principal.userId();
     if (buckets.size() > MAX_BUCKETS) buckets.clear(); // bounded memory under address churn; limits restart

@@ -55,7 +55,7 @@ public final class WebApp {
 
   /** The app's page for a path the browser routes; the API's unknown paths stay JSON 404s. */
   private void index(Context ctx) {
-    if (ctx.path().startsWith("/api/") || ctx.path().equals("/api")) {
+    if (ApiPaths.isApi(ctx.path())) {
       throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "No such route: " + ctx.method() + " " + ctx.path());
     }
     try {

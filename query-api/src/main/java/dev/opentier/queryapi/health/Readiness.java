@@ -12,7 +12,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Whether the components the gateway depends on answer right now. The checks run in parallel,
- * each bounded by the same timeout, so {@code /ready} answers within about that timeout.
+ * each bounded by the same timeout, so {@code /ready} answers within about that timeout. A report is
+ * reused for {@link #FRESH} and concurrent callers share the one being made, so anonymous calls to
+ * {@code /ready} cannot make the gateway hammer its database, broker and intelligence.
  */
 public final class Readiness implements AutoCloseable {
   /** A dependency's probe: true when it answered within the timeout. */
@@ -34,14 +36,25 @@ public final class Readiness implements AutoCloseable {
 
   private final Duration timeout;
   private final List<Check> checks;
+  static final Duration FRESH = Duration.ofSeconds(1);
+
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private Report last;
+  private long lastAt;
 
   public Readiness(Duration timeout, List<Check> checks) {
     this.timeout = timeout;
     this.checks = List.copyOf(checks);
   }
 
-  public Report check() {
+  public synchronized Report check() {
+    if (last != null && System.nanoTime() - lastAt < FRESH.toNanos()) return last;
+    last = probe();
+    lastAt = System.nanoTime();
+    return last;
+  }
+
+  private Report probe() {
     Map<String, Future<Boolean>> running = new LinkedHashMap<>();
     for (Check check : checks) {
       running.put(check.name(), executor.submit(() -> check.probe().isUp(timeout)));

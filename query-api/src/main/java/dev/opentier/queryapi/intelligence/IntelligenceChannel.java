@@ -1,6 +1,12 @@
 package dev.opentier.queryapi.intelligence;
 
+import dev.opentier.platform.config.SettingException;
+import dev.opentier.platform.service.InternalCalls;
 import dev.opentier.platform.service.RequestId;
+import io.grpc.CallCredentials;
+import io.grpc.ChannelCredentials;
+import java.io.IOException;
+import java.util.UUID;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -35,14 +41,22 @@ public final class IntelligenceChannel implements AutoCloseable {
   private static final Duration REQUEST_CONNECT = Duration.ofSeconds(2);
 
   private final ManagedChannel channel;
+  private final InternalCalls calls;
 
-  private IntelligenceChannel(ManagedChannel channel) {
+  private IntelligenceChannel(ManagedChannel channel, InternalCalls calls) {
     this.channel = channel;
+    this.calls = calls;
   }
 
-  public static IntelligenceChannel connect(String target, Duration eagerTimeout) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target)
-        .usePlaintext()
+  /** Connects with {@code calls}' channel credentials (mutual TLS when configured); each call then names its user ({@link #actingFor}). */
+  public static IntelligenceChannel connect(String target, InternalCalls calls, Duration eagerTimeout) {
+    ChannelCredentials credentials;
+    try {
+      credentials = calls.channelCredentials();
+    } catch (IOException e) {
+      throw new SettingException(InternalCalls.TLS_CERT, "the certificate or key cannot be used: " + e.getMessage(), e);
+    }
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target, credentials)
         // Responses are handed to observers on the transport's own thread, one hand-off less per
         // answer token. So an asynchronous observer must not block: ChatCall only queues, and the
         // title's database write runs on a thread of its own.
@@ -50,13 +64,21 @@ public final class IntelligenceChannel implements AutoCloseable {
         .intercept(new RequestIdInterceptor())
         .keepAliveTime(30, TimeUnit.SECONDS)
         .build();
-    IntelligenceChannel intelligence = new IntelligenceChannel(channel);
+    IntelligenceChannel intelligence = new IntelligenceChannel(channel, calls);
     if (intelligence.awaitReady(eagerTimeout)) {
       log.info("connected to intelligence at {}", target);
     } else {
       log.warn("intelligence is not reachable at {} yet; continuing with a lazy connection", target);
     }
     return intelligence;
+  }
+
+  /**
+   * What a call to intelligence on behalf of {@code user} carries ({@code null}: no user): every
+   * stub call sets it, and intelligence acts for that user and no other.
+   */
+  public CallCredentials actingFor(UUID user) {
+    return calls.actingFor(user);
   }
 
   /** The channel the generated stubs use. */

@@ -27,10 +27,10 @@ public final class Views {
     }
   }
 
-  /** A passage an answer cites as [index]. */
-  public record SourceView(int index, PassageView passage) {
+  /** A passage an answer cites as [index]; withheld (ids only) when the caller may no longer see its document. */
+  public record SourceView(int index, PassageView passage, boolean withheld) {
     public static SourceView of(Source s) {
-      return new SourceView(s.getIndex(), PassageView.of(s.getPassage()));
+      return new SourceView(s.getIndex(), PassageView.of(s.getPassage()), s.getWithheld());
     }
   }
 

@@ -1,9 +1,5 @@
 package dev.opentier.queryapi.oauth;
 
-import static dev.opentier.platform.db.schema.Tables.OAUTH_ACCOUNTS;
-import static dev.opentier.platform.db.schema.Tables.OAUTH_STATES;
-import static dev.opentier.platform.db.schema.Tables.USERS;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opentier.platform.db.schema.tables.records.UsersRecord;
@@ -24,24 +20,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sign-in with Google (OpenID Connect) and GitHub (OAuth2): authorization code with PKCE (S256),
  * a single-use {@code state} bound to the browser by a short-lived cookie, and for OIDC a nonce
- * checked in the id_token. A provider's account links to an existing OpenTier account only when the
- * provider says the e-mail address is verified. Success and failure both redirect to the UI.
+ * checked in the id_token. A provider's account links to an existing OpenTier account only when
+ * both the provider and that account have verified the e-mail address ({@link Accounts#signInWithProvider}). Success and failure both redirect to the UI.
  */
 public final class OAuthRoutes {
   static final String STATE_COOKIE = "opentier_oauth";
@@ -50,7 +42,7 @@ public final class OAuthRoutes {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, OAuthProvider> providers;
-  private final DSLContext db;
+  private final OAuthFlows flows;
   private final Accounts accounts;
   private final Sessions sessions;
   private final String publicUrl;
@@ -58,10 +50,10 @@ public final class OAuthRoutes {
   private final Cookies cookies;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  public OAuthRoutes(Map<String, OAuthProvider> providers, DSLContext db, Accounts accounts, Sessions sessions,
+  public OAuthRoutes(Map<String, OAuthProvider> providers, OAuthFlows flows, Accounts accounts, Sessions sessions,
                      String publicUrl, Duration sessionLifetime, Cookies cookies) {
     this.providers = providers;
-    this.db = db;
+    this.flows = flows;
     this.accounts = accounts;
     this.sessions = sessions;
     this.publicUrl = publicUrl.replaceAll("/+$", "");
@@ -81,14 +73,7 @@ public final class OAuthRoutes {
     String state = SessionToken.generate();
     String verifier = SessionToken.generate() + SessionToken.generate(); // 128 characters, as RFC 7636 allows
     String nonce = SessionToken.generate();
-    db.deleteFrom(OAUTH_STATES).where(OAUTH_STATES.EXPIRES_AT.lt(OffsetDateTime.now())).execute();
-    db.insertInto(OAUTH_STATES)
-        .set(OAUTH_STATES.STATE_HASH, SessionToken.hash(state))
-        .set(OAUTH_STATES.PROVIDER, provider.name())
-        .set(OAUTH_STATES.CODE_VERIFIER, verifier)
-        .set(OAUTH_STATES.NONCE, nonce)
-        .set(OAUTH_STATES.EXPIRES_AT, OffsetDateTime.now().plus(STATE_VALIDITY))
-        .execute();
+    flows.begin(state, provider.name(), verifier, nonce, STATE_VALIDITY);
     cookie(ctx, STATE_COOKIE, state, STATE_VALIDITY);
     Map<String, String> query = new LinkedHashMap<>();
     query.put("response_type", "code");
@@ -118,25 +103,26 @@ public final class OAuthRoutes {
       fail(ctx, "invalid_state", "the sign-in could not be matched to this browser; start again");
       return;
     }
-    // Single use: the state row is deleted as it is read, so a replayed callback finds nothing.
-    var flow = db.deleteFrom(OAUTH_STATES)
-        .where(OAUTH_STATES.STATE_HASH.eq(SessionToken.hash(state)))
-        .and(OAUTH_STATES.PROVIDER.eq(provider.name()))
-        .and(OAUTH_STATES.EXPIRES_AT.gt(OffsetDateTime.now()))
-        .returning()
-        .fetchOne();
-    if (flow == null) {
+    Optional<OAuthFlows.Flow> flow = flows.take(state, provider.name());
+    if (flow.isEmpty()) {
       fail(ctx, "invalid_state", "this sign-in link was already used or has expired; start again");
       return;
     }
     try {
-      Identity identity = identify(provider, code, flow.getCodeVerifier(), flow.getNonce());
-      Optional<UsersRecord> user = signInOrCreate(provider, identity);
-      if (user.isEmpty()) {
-        fail(ctx, "email_not_verified", provider.name() + " has not verified " + identity.email()
-            + ", which already has an OpenTier account: sign in with your password, or verify the address with " + provider.name());
-        return;
+      Identity identity = identify(provider, code, flow.get().codeVerifier(), flow.get().nonce());
+      Accounts.ProviderSignIn outcome = accounts.signInWithProvider(
+          new Accounts.ProviderIdentity(provider.name(), identity.subject(), identity.email(), identity.emailVerified(), identity.name()));
+      Optional<UsersRecord> user = Optional.empty();
+      switch (outcome) {
+        case Accounts.ProviderSignIn.SignedIn signedIn -> user = Optional.of(signedIn.user());
+        case Accounts.ProviderSignIn.ProviderUnverified unverified -> fail(ctx, "email_not_verified", provider.name() + " has not verified "
+            + identity.email() + ", which already has an OpenTier account: sign in with your password, or verify the address with " + provider.name());
+        case Accounts.ProviderSignIn.AccountUnverified unverified -> fail(ctx, "account_not_verified", "an OpenTier account already has "
+            + identity.email() + " but has never confirmed it, so it is not linked to " + provider.name()
+            + ": sign in with its password and confirm the address, or reset the password (the reset link confirms it too)");
+        case Accounts.ProviderSignIn.NoEmail none -> fail(ctx, "no_email", provider.name() + " did not tell us an e-mail address");
       }
+      if (user.isEmpty()) return;
       if (user.get().getDisabledAt() != null) {
         fail(ctx, "account_disabled", "this account is disabled");
         return;
@@ -189,39 +175,6 @@ public final class OAuthRoutes {
       }
     }
     throw new OAuthFailure("GitHub returned no primary e-mail address");
-  }
-
-  /** The account for this identity: already linked, or linked now, or created; empty when linking is refused. */
-  private Optional<UsersRecord> signInOrCreate(OAuthProvider provider, Identity identity) {
-    return db.transactionResult(tx -> {
-      DSLContext t = tx.dsl();
-      var linked = t.select(USERS.fields()).from(OAUTH_ACCOUNTS).join(USERS).on(USERS.ID.eq(OAUTH_ACCOUNTS.USER_ID))
-          .where(OAUTH_ACCOUNTS.PROVIDER.eq(provider.name())).and(OAUTH_ACCOUNTS.PROVIDER_USER_ID.eq(identity.subject()))
-          .fetchOptional(r -> r.into(USERS));
-      if (linked.isPresent()) {
-        t.update(OAUTH_ACCOUNTS).set(OAUTH_ACCOUNTS.LAST_LOGIN_AT, OffsetDateTime.now())
-            .where(OAUTH_ACCOUNTS.PROVIDER.eq(provider.name())).and(OAUTH_ACCOUNTS.PROVIDER_USER_ID.eq(identity.subject())).execute();
-        return linked;
-      }
-      if (identity.email() == null || identity.email().isBlank()) return Optional.<UsersRecord>empty();
-      var existing = t.selectFrom(USERS).where(DSL.lower(USERS.EMAIL).eq(identity.email().toLowerCase(Locale.ROOT))).fetchOptional();
-      if (existing.isPresent() && !identity.emailVerified()) return Optional.<UsersRecord>empty();
-      UsersRecord user = existing.orElseGet(() -> t.insertInto(USERS)
-          .set(USERS.EMAIL, identity.email())
-          .set(USERS.DISPLAY_NAME, identity.name())
-          .set(USERS.ROLE, "user")
-          .set(USERS.EMAIL_VERIFIED_AT, identity.emailVerified() ? OffsetDateTime.now() : null)
-          .returning().fetchOne());
-      t.insertInto(OAUTH_ACCOUNTS)
-          .set(OAUTH_ACCOUNTS.PROVIDER, provider.name())
-          .set(OAUTH_ACCOUNTS.PROVIDER_USER_ID, identity.subject())
-          .set(OAUTH_ACCOUNTS.USER_ID, user.getId())
-          .set(OAUTH_ACCOUNTS.EMAIL, identity.email())
-          .set(OAUTH_ACCOUNTS.EMAIL_VERIFIED, identity.emailVerified())
-          .set(OAUTH_ACCOUNTS.LAST_LOGIN_AT, OffsetDateTime.now())
-          .execute();
-      return Optional.of(user);
-    });
   }
 
   private OAuthProvider provider(Context ctx) {

@@ -56,7 +56,8 @@ public final class SearchRoutes {
     intelligence.requireReady();
     SearchResponse response;
     try {
-      response = RetrievalServiceGrpc.newBlockingStub(intelligence.channel()).withDeadlineAfter(30, TimeUnit.SECONDS).search(request);
+      response = RetrievalServiceGrpc.newBlockingStub(intelligence.channel()).withCallCredentials(intelligence.actingFor(principal(ctx).userId()))
+          .withDeadlineAfter(30, TimeUnit.SECONDS).search(request);
     } catch (StatusRuntimeException e) {
       throw GrpcErrors.toApi(e);
     }

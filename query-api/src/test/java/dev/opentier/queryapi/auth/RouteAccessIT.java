@@ -63,7 +63,7 @@ class RouteAccessIT {
     ROUTES.put("DELETE /api/documents/{id}", Access.USER);
     ROUTES.put("POST /api/documents/{id}/grants", Access.USER);
     ROUTES.put("POST /api/documents/{id}/index-anyway", Access.USER);
-    ROUTES.put("DELETE /api/documents/{id}/grants/{user}", Access.USER);
+    ROUTES.put("DELETE /api/documents/{id}/grants/{email}", Access.USER);
     ROUTES.put("GET /api/ingestion/jobs", Access.USER);
     ROUTES.put("GET /api/ingestion/jobs/{id}", Access.USER);
     ROUTES.put("GET /api/ingestion/jobs/{id}/events", Access.USER);
@@ -127,7 +127,7 @@ class RouteAccessIT {
       if (route.getValue() == Access.PUBLIC) continue;
       String method = route.getKey().substring(0, route.getKey().indexOf(' '));
       String path = route.getKey().substring(route.getKey().indexOf(' ') + 1).replace("{id}", UUID.randomUUID().toString())
-          .replace("{user}", UUID.randomUUID().toString());
+          .replace("{email}", "someone%40example.org");
       for (var bad : badTokens.entrySet()) {
         HttpResponse<String> response = app.send(method, path, Map.of(), bad.getValue());
         assertThat(response.statusCode()).as("%s with %s credentials", route.getKey(), bad.getKey()).isEqualTo(401);

@@ -11,6 +11,7 @@ import dev.opentier.platform.config.Settings;
 import dev.opentier.platform.db.Database;
 import dev.opentier.platform.testing.ScratchDatabase;
 import dev.opentier.platform.testing.TestBroker;
+import dev.opentier.platform.testing.TestSecrets;
 import dev.opentier.queryapi.QueryApi;
 import dev.opentier.systemtests.FreePort;
 import java.io.BufferedReader;
@@ -65,6 +66,7 @@ class ChatStreamIT {
     env.put("OPENTIER_INTELLIGENCE_PORT", Integer.toString(intelligencePort));
     env.put("OPENTIER_INTELLIGENCE_TARGET", "127.0.0.1:" + intelligencePort);
     env.put("OPENTIER_HTTP_PORT", Integer.toString(FreePort.find()));
+    env.putAll(TestSecrets.settings());
     env.put("OPENTIER_RATE_AUTH_PER_MINUTE", "1000");
     env.put("OPENTIER_LLM_PROVIDER", "openai");
     env.put("OPENTIER_OPENAI_BASE_URL", model.baseUrl());

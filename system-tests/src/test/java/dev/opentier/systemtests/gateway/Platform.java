@@ -1,5 +1,6 @@
 package dev.opentier.systemtests.gateway;
 
+import dev.opentier.platform.testing.TestSecrets;
 import dev.opentier.intelligence.IntelligenceServer;
 import dev.opentier.platform.config.Settings;
 import dev.opentier.queryapi.QueryApi;
@@ -30,6 +31,7 @@ final class Platform implements AutoCloseable {
     env.put("OPENTIER_INTELLIGENCE_PORT", Integer.toString(intelligencePort));
     env.put("OPENTIER_INTELLIGENCE_TARGET", "127.0.0.1:" + intelligencePort);
     env.put("OPENTIER_HTTP_PORT", Integer.toString(FreePort.find()));
+    env.putAll(TestSecrets.settings());
     env.put("OPENTIER_ADMIN_EMAIL", ADMIN);
     env.put("OPENTIER_ADMIN_PASSWORD", PASSWORD);
     env.put("OPENTIER_RATE_AUTH_PER_MINUTE", "1000");
