@@ -1,5 +1,7 @@
 package dev.opentier.queryapi.edge;
 
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -11,6 +13,16 @@ import java.util.Locale;
  */
 public final class ApiPaths {
   private ApiPaths() {}
+
+  /**
+   * The template of the route the request matched ({@code /api/conversations/{id}}), however its
+   * path was spelt; null before matching or when nothing matched. Before-handlers see their own
+   * endpoint as {@code ctx.endpoint()}, so this asks for the matched HTTP endpoint.
+   */
+  public static String matchedRoute(Context ctx) {
+    Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+    return matched == null ? null : matched.path;
+  }
 
   public static boolean isApi(String path) {
     String canonical = canonical(path);

@@ -53,12 +53,8 @@ public final class HttpMetrics implements AutoCloseable {
   }
 
   private void record(Context ctx, Float millis) {
-    String route;
-    try {
-      route = ctx.endpoint().path;
-    } catch (RuntimeException noEndpoint) {
-      route = "unmatched";
-    }
+    String matched = ApiPaths.matchedRoute(ctx);
+    String route = matched == null ? "unmatched" : matched;
     Timer.builder("opentier_http_requests")
         .description("HTTP requests by method, route template and status (event streams: until they end)")
         .tag("method", ctx.method().name())

@@ -57,7 +57,7 @@ public final class RateLimits {
    * route, so they are limited as that route.
    */
   private void check(Context ctx) {
-    String route = ctx.method().name() + " " + ctx.endpoint().path;
+    String route = ctx.method().name() + " " + ApiPaths.matchedRoute(ctx);
     if (EXEMPT.contains(route)) return;
     Tier tier = AUTH_ROUTES.contains(route) ? auth : CHAT_ROUTES.contains(route) ? chat : standard;
     Principal principal = AuthGuard.principalIfAny(ctx).orElse(null);

@@ -142,6 +142,42 @@ class RouteAccessIT {
     }
   }
 
+  /**
+   * Security round, finding 2: the same route spelt another way (a trailing slash, a doubled slash,
+   * other letter case, a percent-encoded letter) is limited on the same tier and guarded by the same
+   * rule as the plain path, or is not a route at all (a JSON 404, never the web app's page).
+   */
+  @Test
+  void everySpellingOfARouteHasThePlainPathsRateLimitTierAndAccessRule() throws Exception {
+    String userToken = app.signIn("spelling@example.org", "an ordinary password");
+    for (var route : ROUTES.entrySet()) {
+      String method = route.getKey().substring(0, route.getKey().indexOf(' '));
+      String path = route.getKey().substring(route.getKey().indexOf(' ') + 1).replace("{id}", UUID.randomUUID().toString())
+          .replace("{email}", "someone%40example.org").replace("{provider}", "nowhere");
+      String token = route.getValue() == Access.ADMIN ? userToken : null;
+      HttpResponse<String> plain = app.send(method, path, Map.of(), token);
+      for (String variant : spellings(path)) {
+        HttpResponse<String> other = app.send(method, variant, Map.of(), token);
+        String what = route.getKey() + " spelt " + variant;
+        if (other.statusCode() == 404 && plain.statusCode() != 404) {
+          assertThat(TestGateway.json(other).get("error").asText()).as(what).isEqualTo("not_found");
+          continue;
+        }
+        assertThat(other.statusCode()).as(what).isEqualTo(plain.statusCode());
+        assertThat(other.headers().firstValue("RateLimit-Limit")).as(what).isEqualTo(plain.headers().firstValue("RateLimit-Limit"));
+      }
+    }
+  }
+
+  private static java.util.List<String> spellings(String path) {
+    int last = path.lastIndexOf('/');
+    String letter = path.substring(last + 1).chars().filter(Character::isLetter).mapToObj(c -> String.valueOf((char) c)).findFirst().orElse("");
+    String encoded = letter.isEmpty() ? path + "/" : path.substring(0, last + 1)
+        + path.substring(last + 1).replaceFirst(letter, String.format("%%%02X", (int) letter.charAt(0)));
+    return java.util.List.of(path + "/", path.replaceFirst("/", "//"), path.replace("/api/", "/api//"),
+        path.toUpperCase(java.util.Locale.ROOT), encoded);
+  }
+
   private interface TokenAction {
     void apply(String token) throws Exception;
   }

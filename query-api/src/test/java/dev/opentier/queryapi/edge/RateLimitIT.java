@@ -42,6 +42,26 @@ class RateLimitIT {
     assertThat(app.send("POST", "/api/auth/login", attempt, null, bob).statusCode()).as("another client behind the proxy").isEqualTo(401);
   }
 
+  /** Security round, finding 2: another spelling of the sign-in path is the same route, on the same budget. */
+  @Test
+  void signInAttemptsUnderOtherSpellingsShareTheStrictBudget() throws Exception {
+    Map<String, String> carol = Map.of("X-Forwarded-For", "192.0.2.44");
+    Map<String, String> attempt = Map.of("email", "someone@example.org", "password", "not the password");
+    int tried = 0;
+    for (String spelling : new String[] {"/api/auth/login/", "//api/auth/login", "/api/auth/%6Cogin", "/api/auth/LOGIN"}) {
+      HttpResponse<String> response = app.send("POST", spelling, attempt, null, carol);
+      if (response.statusCode() == 404) continue; // not a route: no password was checked
+      assertThat(response.statusCode()).as(spelling).isEqualTo(401);
+      assertThat(response.headers().firstValue("RateLimit-Limit")).as(spelling).hasValue("3");
+      tried++;
+    }
+    assertThat(tried).as("the trailing slash reaches the sign-in route").isPositive();
+    for (; tried < 3; tried++) assertThat(app.send("POST", "/api/auth/login/", attempt, null, carol).statusCode()).isEqualTo(401);
+    assertThat(app.send("POST", "/api/auth/login/", attempt, null, carol).statusCode()).isEqualTo(429);
+    assertThat(app.send("POST", "/api/auth/password-reset/request/", Map.of("email", "someone@example.org"), null, carol).statusCode())
+        .as("every sign-in route shares the client's budget").isEqualTo(429);
+  }
+
   @Test
   void anUntrustedPeersForwardedForIsIgnored() {
     ClientAddress none = new ClientAddress("");
