@@ -8,6 +8,13 @@ import dev.opentier.platform.testing.ScratchDatabase;
 import dev.opentier.platform.testing.TestBroker;
 import dev.opentier.platform.testing.TestSecrets;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +33,8 @@ public final class TestGateway implements AutoCloseable {
   public final Database database;
   public final QueryApi gateway;
   public final String base;
+  /** Where mail goes without an SMTP server (unless a test sets OPENTIER_MAIL_DIR itself). */
+  public final Path mailDrop;
 
   public TestGateway() throws IOException {
     this(Map.of());
@@ -48,6 +57,8 @@ public final class TestGateway implements AutoCloseable {
         "OPENTIER_ADMIN_PASSWORD", ADMIN_PASSWORD,
         "OPENTIER_RATE_AUTH_PER_MINUTE", "1000"));
     env.putAll(TestSecrets.settings());
+    mailDrop = Files.createTempDirectory("opentier-mail-drop");
+    env.put("OPENTIER_MAIL_DIR", mailDrop.toString());
     env.putAll(extra);
     gateway = QueryApi.start(Settings.of(env));
     base = "http://127.0.0.1:" + gateway.port();
@@ -83,6 +94,21 @@ public final class TestGateway implements AutoCloseable {
     return json(login).get("token").asText();
   }
 
+  /** The token of the newest link in the mail drop for {@code email} whose page is {@code page} ("verify", "reset-password"). */
+  public String linkToken(String email, String page) throws IOException {
+    Pattern link = Pattern.compile("/" + page + "\\?token=([0-9a-f]{64})");
+    try (Stream<Path> files = Files.list(mailDrop)) {
+      return files.sorted(Comparator.reverseOrder()).map(file -> {
+        try {
+          return Files.readString(file);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }).filter(text -> text.contains("\nTo: " + email + "\n")).map(link::matcher).filter(Matcher::find).map(m -> m.group(1))
+          .findFirst().orElseThrow(() -> new AssertionError("no " + page + " link for " + email + " in " + mailDrop));
+    }
+  }
+
   public static JsonNode json(HttpResponse<String> response) throws IOException {
     return JSON.readTree(response.body());
   }
@@ -92,5 +118,10 @@ public final class TestGateway implements AutoCloseable {
     gateway.close();
     database.close();
     scratch.close();
+    try (Stream<Path> files = Files.walk(mailDrop)) {
+      files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory left behind
+    }
   }
 }

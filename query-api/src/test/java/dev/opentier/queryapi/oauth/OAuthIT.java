@@ -107,6 +107,39 @@ class OAuthIT {
     assertThat(app.database.dsl().fetchCount(OAUTH_ACCOUNTS, OAUTH_ACCOUNTS.PROVIDER_USER_ID.eq("sub-attacker"))).isZero();
   }
 
+  /**
+   * Security round, finding 6, the pre-account takeover: an attacker registers the victim's address
+   * with a password and never verifies it; the victim later signs in with a provider that verified
+   * the address. The provider account is not linked (the attacker's password would keep a way in);
+   * once the victim proves the address with a reset link, the attacker's password is gone and the
+   * provider sign-in links.
+   */
+  @Test
+  void aProviderSignInDoesNotLinkToAnAccountThatNeverVerifiedItsAddress() throws Exception {
+    app.signIn("early.bird@example.org", "the attacker's password");
+    identity("sub-real-owner", "early.bird@example.org", true);
+    HttpResponse<String> refused = callback(startAndAuthorize());
+    assertThat(refused.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("error=account_not_verified"));
+    assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("opentier_session=") && c.length() > 30);
+    assertThat(app.database.dsl().fetchCount(OAUTH_ACCOUNTS, OAUTH_ACCOUNTS.PROVIDER_USER_ID.eq("sub-real-owner"))).isZero();
+
+    assertThat(app.post("/api/auth/password-reset/request", Map.of("email", "early.bird@example.org"), null).statusCode()).isEqualTo(202);
+    String reset = app.linkToken("early.bird@example.org", "reset-password");
+    assertThat(app.post("/api/auth/password-reset", Map.of("token", reset, "new_password", "the owner's own password"), null).statusCode())
+        .isEqualTo(204);
+    assertThat(app.post("/api/auth/login", Map.of("email", "early.bird@example.org", "password", "the attacker's password"), null).statusCode())
+        .isEqualTo(401);
+
+    identity("sub-real-owner", "early.bird@example.org", true);
+    HttpResponse<String> linked = callback(startAndAuthorize());
+    assertThat(linked.headers().firstValue("Location")).hasValue(app.base + "/");
+    assertThat(app.database.dsl().fetchCount(OAUTH_ACCOUNTS, OAUTH_ACCOUNTS.PROVIDER_USER_ID.eq("sub-real-owner"))).isOne();
+  }
+
+  private static HttpResponse<String> callback(Flow flow) throws Exception {
+    return callback(flow.callbackUrl(), flow.stateCookie());
+  }
+
   @Test
   void theConfiguredProvidersAreListedAndAnUnknownOneIsRefused() throws Exception {
     assertThat(TestGateway.json(app.get("/api/auth/oauth/providers", null)).get("providers").get(0).asText()).isEqualTo("google");
