@@ -31,6 +31,15 @@ check "a second up reuses what runs" bash -c "[[ \"\$1\" == *'query-api is alrea
 status_out="$("$ROOT/opentier" status)"
 check "status shows each component up" bash -c "[ \"\$(grep -cE '^(kafka|query-api|intelligence|curation-streams) +[0-9]+ +[0-9]+ +up' <<<\"\$1\")\" = 4 ]" _ "$status_out"
 
+# Security round, finding 4: logs, the mail drop and the services' secrets are the user's alone, and
+# a mailed link (it signs its reader in) never reaches a log.
+curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"email":"launcher@example.org","password":"a long password here"}' \
+  "http://127.0.0.1:$OPENTIER_HTTP_PORT/api/auth/register"
+modes="$(stat -c '%a %n' "$var/log" "$var"/log/*.log "$var/secrets" "$var"/secrets/* "$var/mail" "$var"/mail/* 2>&1)"
+check "logs, secrets and the mail drop are 0700/0600 ($(tr '\n' ' ' <<<"$modes"))" \
+  bash -c "! grep -vE '^(700|600) ' <<<\"\$1\" && grep -q '/mail/' <<<\"\$1\"" _ "$modes"
+check "no mailed link is in a log" bash -c "! grep -q 'token=' '$var'/log/*.log"
+
 # The CLI through the running platform: a folder with one good and one empty file.
 docs="$var/docs"; mkdir -p "$docs"; echo "A good document about the launcher." > "$docs/good.txt"; : > "$docs/empty.txt"
 ingest_out="$("$ROOT/opentier" ingest "$docs" --wait 2>&1)" && ingest_code=0 || ingest_code=$?

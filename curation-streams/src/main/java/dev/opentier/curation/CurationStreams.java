@@ -9,6 +9,7 @@ import dev.opentier.curation.parse.DocumentParser;
 import dev.opentier.embedding.Embedder;
 import dev.opentier.embedding.EmbeddingSettings;
 import dev.opentier.platform.config.Settings;
+import dev.opentier.platform.service.MetricsAccess;
 import dev.opentier.platform.db.Database;
 import dev.opentier.platform.db.DatabaseSettings;
 import dev.opentier.platform.db.Migrations;
@@ -148,7 +149,7 @@ public final class CurationStreams implements AutoCloseable {
       resources.add(streamsMetrics);
       HealthEndpoint health = HealthEndpoint.start(pipeline.healthHost(), pipeline.healthPort(), PipelineSettings.HEALTH_PORT,
           () -> streams.state().isRunningOrRebalancing() || streams.state() == KafkaStreams.State.CREATED,
-          registry::scrape);
+          registry::scrape, MetricsAccess.from(settings));
       streams.start();
       log.info("curation-streams running ({} stream threads, health and /metrics on http://{}:{})",
           pipeline.streamThreads(), pipeline.healthHost(), health.port());

@@ -3,6 +3,7 @@ package dev.opentier.curation;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.opentier.platform.config.SettingException;
+import dev.opentier.platform.service.MetricsAccess;
 import dev.opentier.platform.service.RequestId;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +18,8 @@ import org.slf4j.MDC;
 
 /**
  * {@code GET /health} (200 while the streams application runs, else 503) and {@code GET /metrics}
- * (Prometheus text format). A JDK HTTP server is enough here; the public HTTP edge is query-api's.
+ * (Prometheus text format, to loopback clients or with the metrics token: {@link MetricsAccess}). A JDK
+ * HTTP server is enough here; the public HTTP edge is query-api's.
  */
 final class HealthEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("http");
@@ -28,8 +30,8 @@ final class HealthEndpoint implements AutoCloseable {
     this.server = server;
   }
 
-  static HealthEndpoint start(String host, int port, String portSetting, BooleanSupplier running, Supplier<String> metrics)
-      throws IOException {
+  static HealthEndpoint start(String host, int port, String portSetting, BooleanSupplier running, Supplier<String> metrics,
+                              MetricsAccess access) throws IOException {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -40,7 +42,9 @@ final class HealthEndpoint implements AutoCloseable {
         ? new Reply(200, "application/json", "{\"status\":\"up\"}")
         : new Reply(503, "application/json", "{\"status\":\"down\"}")));
     server.createContext("/metrics", exchange -> respond(exchange,
-        () -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())));
+        () -> access.allows(exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRemoteAddress().getAddress())
+            ? new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())
+            : new Reply(403, "application/json", "{\"error\":\"forbidden\",\"message\":\"metrics are served to loopback clients, or with the metrics token\"}")));
     server.start();
     return new HealthEndpoint(server);
   }

@@ -109,6 +109,18 @@ class FailFastIT {
         "opentier intelligence: OPENTIER_INTELLIGENCE_PORT: must be a whole number, got 'fifty'");
   }
 
+  /** Security round, finding 3: intelligence does not start without the secret that authenticates its callers. */
+  @Test
+  void intelligenceWithoutTheServicesSecretNamesIt() throws Exception {
+    Map<String, String> env = env(migrated);
+    env.remove("OPENTIER_INTERNAL_SECRET");
+
+    Result result = run(INTELLIGENCE, env);
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.errorLine()).startsWith("opentier intelligence: OPENTIER_INTERNAL_SECRET_FILE: is required");
+  }
+
   private record Result(int exitCode, List<String> stderr) {
     /** The one line the process printed for people (JVM notices aside). */
     String errorLine() {

@@ -1,6 +1,7 @@
 package dev.opentier.queryapi.edge;
 
 import dev.opentier.platform.config.Settings;
+import dev.opentier.platform.service.MetricsAccess;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -12,25 +13,21 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The gateway's Prometheus metrics: every request timed by method, route (the template, never the
  * raw path) and status; event streams and JVM memory. {@code GET /metrics} serves them to loopback
- * clients, or to anyone presenting {@value #TOKEN} as a Bearer token when that is set.
+ * clients, or to anyone presenting {@code OPENTIER_METRICS_TOKEN} as a Bearer token when that is set
+ * ({@link MetricsAccess}).
  */
 public final class HttpMetrics implements AutoCloseable {
-  public static final String TOKEN = "OPENTIER_METRICS_TOKEN";
-
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Optional<String> token;
+  private final MetricsAccess access;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
   public HttpMetrics(Settings settings) {
-    this.token = settings.optional(TOKEN);
+    this.access = MetricsAccess.from(settings);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     gc.bindTo(registry);
@@ -66,14 +63,8 @@ public final class HttpMetrics implements AutoCloseable {
   }
 
   private boolean allowed(Context ctx) {
-    if (token.isPresent()) {
-      String header = ctx.header("Authorization");
-      String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "";
-      return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.get().getBytes(StandardCharsets.UTF_8));
-    }
     try {
-      // The socket's peer, not a forwarded header: a proxy in front must not make everyone local.
-      return InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress();
+      return access.allows(ctx.header("Authorization"), InetAddress.getByName(ctx.req().getRemoteAddr()));
     } catch (UnknownHostException e) {
       return false;
     }

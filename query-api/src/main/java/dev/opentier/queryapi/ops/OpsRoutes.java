@@ -77,7 +77,7 @@ public final class OpsRoutes implements AutoCloseable {
     this.settings = settings;
     this.db = db;
     this.readiness = readiness;
-    this.sampler = new PipelineSampler(settings.pipelineMetrics(), settings.sampleInterval());
+    this.sampler = new PipelineSampler(settings.pipelineMetrics(), settings.sampleInterval(), settings.metricsAccess().authorization());
     this.lag = new ConsumerLag(admin, settings.streamsApplicationId(), Topics.DOCUMENTS.name(kafka));
     this.kafka = kafka;
     this.ingestion = ingestion;

@@ -2,6 +2,7 @@ package dev.opentier.queryapi.ops;
 
 import dev.opentier.platform.config.SettingException;
 import dev.opentier.platform.config.Settings;
+import dev.opentier.platform.service.MetricsAccess;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.util.List;
  * Where the operations view looks: the curation-streams instances' metrics endpoints, their Kafka
  * Streams application id (the consumer group whose lag is shown), and how often it samples.
  */
-public record OpsSettings(List<URI> pipelineMetrics, String streamsApplicationId, Duration sampleInterval) {
+public record OpsSettings(List<URI> pipelineMetrics, String streamsApplicationId, Duration sampleInterval, MetricsAccess metricsAccess) {
   public static final String PIPELINE_METRICS = "OPENTIER_PIPELINE_METRICS_URLS";
   /** The same setting curation-streams reads: its consumer group is named after it. */
   public static final String STREAMS_APPLICATION_ID = "OPENTIER_STREAMS_APPLICATION_ID";
@@ -26,7 +27,8 @@ public record OpsSettings(List<URI> pipelineMetrics, String streamsApplicationId
         .map(String::strip).filter(u -> !u.isEmpty())
         .map(OpsSettings::metricsUrl)
         .toList();
-    return new OpsSettings(urls, settings.string(STREAMS_APPLICATION_ID, "opentier-curation"), settings.seconds(SAMPLE_SECONDS, 2, 1, 60));
+    return new OpsSettings(urls, settings.string(STREAMS_APPLICATION_ID, "opentier-curation"), settings.seconds(SAMPLE_SECONDS, 2, 1, 60),
+        MetricsAccess.from(settings));
   }
 
   private static URI metricsUrl(String given) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,11 +37,14 @@ final class PipelineSampler implements AutoCloseable {
 
   private final List<URI> urls;
   private final Duration interval;
+  /** The metrics token, sent when one is set (curation-streams asks it of non-loopback scrapers). */
+  private final Optional<String> authorization;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Deque<Snapshot> history = new ArrayDeque<>();
   private ScheduledExecutorService timer;
 
-  PipelineSampler(List<URI> urls, Duration interval) {
+  PipelineSampler(List<URI> urls, Duration interval, Optional<String> authorization) {
+    this.authorization = authorization;
     this.urls = urls;
     this.interval = interval;
   }
@@ -100,7 +104,9 @@ final class PipelineSampler implements AutoCloseable {
     Map<String, String> embedding = new LinkedHashMap<>();
     for (URI url : urls) {
       try {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build(),
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2));
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        HttpResponse<String> response = http.send(request.build(),
             HttpResponse.BodyHandlers.ofString());
         boolean ok = response.statusCode() == 200;
         instances.put(url.toString(), ok);

@@ -6,8 +6,22 @@ import static dev.opentier.platform.db.schema.Tables.CONVERSATIONS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
 import static dev.opentier.platform.db.schema.Tables.USERS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.opentier.platform.service.InternalCalls;
+import dev.opentier.proto.intelligence.v1.RetrievalServiceGrpc;
+import dev.opentier.proto.intelligence.v1.SearchRequest;
+import dev.opentier.systemtests.LocalCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opentier.systemtests.pipeline.Fixtures;
 import dev.opentier.systemtests.pipeline.PipelineHarness;
@@ -257,6 +271,9 @@ class GatewayIT {
 
     HttpResponse<String> shared = api.send("POST", "/api/documents/" + document + "/grants", Map.of("email", "bob@example.org"), alice);
     assertThat(shared.statusCode()).as(shared.body()).isEqualTo(201);
+    // Security round, finding 5: a share reaches bob's account only once bob has verified the address.
+    assertThat(api.send("GET", "/api/documents/" + document, null, bob).statusCode()).isEqualTo(404);
+    platform.verify("bob@example.org");
     JsonNode bobsView = Api.json(api.send("GET", "/api/documents/" + document, null, bob));
     assertThat(bobsView.get("can_manage").asBoolean()).isFalse();
     assertThat(Api.json(api.send("GET", "/api/documents", null, bob)).get("documents")).hasSize(1);
@@ -274,11 +291,30 @@ class GatewayIT {
     assertThat(paged).hasSize(13);
 
     assertThat(detail.get("document").get("owner_id").asText()).isNotBlank();
+    // Bob asks about what he may see now: the answer cites alice's shared document.
+    String bobsChat = Api.json(api.send("POST", "/api/conversations", Map.of(), bob)).get("id").asText();
+    HttpResponse<String> answer = api.send("POST", "/api/conversations/" + bobsChat + "/messages",
+        Map.of("message", "What does the " + TOPIC + " keeper do?"), bob);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    JsonNode cited = Api.json(api.send("GET", "/api/conversations/" + bobsChat, null, bob)).get("messages").get(1).get("sources");
+    assertThat(cited).isNotEmpty();
+    assertThat(cited.get(0).get("passage").get("document_id").asText()).isEqualTo(document);
+    assertThat(cited.get(0).get("passage").get("text").asText()).isNotBlank();
+
     JsonNode grants = Api.json(api.send("GET", "/api/documents/" + document, null, alice)).get("grants");
     assertThat(grants).hasSize(1);
-    String grantee = grants.get(0).get("user_id").asText();
-    assertThat(api.send("DELETE", "/api/documents/" + document + "/grants/" + grantee, null, alice).statusCode()).isEqualTo(204);
+    assertThat(grants.get(0).get("email").asText()).isEqualTo("bob@example.org");
+    assertThat(api.send("DELETE", "/api/documents/" + document + "/grants/bob%40example.org", null, alice).statusCode()).isEqualTo(204);
     assertThat(api.send("GET", "/api/documents/" + document, null, bob).statusCode()).isEqualTo(404);
+    // Security round, finding 7: bob's conversation keeps the citation's place, not the passage he may no longer see.
+    JsonNode afterRevocation = Api.json(api.send("GET", "/api/conversations/" + bobsChat, null, bob)).get("messages").get(1).get("sources");
+    assertThat(afterRevocation).hasSameSizeAs(cited);
+    for (JsonNode source : afterRevocation) {
+      assertThat(source.get("withheld").asBoolean()).isTrue();
+      assertThat(source.get("passage").get("text").asText()).isEmpty();
+      assertThat(source.get("passage").get("title").asText()).isEmpty();
+    }
+    assertThat(api.send("DELETE", "/api/conversations/" + bobsChat, null, bob).statusCode()).isEqualTo(204);
   }
 
   @Test
@@ -366,5 +402,56 @@ class GatewayIT {
         .contains("opentier_http_requests_seconds_count{method=\"POST\",route=\"/api/conversations/{id}/messages\",status=\"200\"}")
         .contains("opentier_sse_events_total{event=\"token\"}")
         .contains("opentier_chat_first_token_seconds");
+  }
+
+  /**
+   * Security round, finding 3: intelligence's port gives nothing to a client that is not the gateway
+   * (no certificate, a certificate of another authority, the right certificate without the signed
+   * assertion of a user, or with a forged one), while the gateway itself works (every other test).
+   */
+  @Test
+  @Order(9)
+  void intelligencesPortGivesNothingWithoutTheGatewaysCredentials() throws Exception {
+    String target = "127.0.0.1:" + platform.intelligence.port();
+    UUID aliceId = pipeline.database.dsl().select(USERS.ID).from(USERS).where(USERS.EMAIL.eq("alice@example.org")).fetchOne(USERS.ID);
+    SearchRequest aliceSecrets = SearchRequest.newBuilder().setUserId(aliceId.toString()).setQuery(TOPIC + " keeper").setTopK(5).build();
+    LocalCredentials ours = platform.credentials;
+    LocalCredentials another = LocalCredentials.make(Files.createTempDirectory("opentier-forged").resolve("secrets"));
+    InternalCalls genuine = InternalCalls.withSecret("query-api", ours.secret());
+    InternalCalls forgedSecret = InternalCalls.withSecret("query-api", another.secret());
+
+    assertRefused(NettyChannelBuilder.forTarget(target).usePlaintext().build(), genuine.actingFor(aliceId), aliceSecrets);
+    assertRefused(tls(target, ours.dir.resolve("ca.crt"), null, null), genuine.actingFor(aliceId), aliceSecrets);
+    assertRefused(tls(target, ours.dir.resolve("ca.crt"), another.dir.resolve("query-api.crt"), another.dir.resolve("query-api.key")),
+        genuine.actingFor(aliceId), aliceSecrets);
+    ManagedChannel asGateway = tls(target, ours.dir.resolve("ca.crt"), ours.dir.resolve("query-api.crt"), ours.dir.resolve("query-api.key"));
+    try {
+      var search = RetrievalServiceGrpc.newBlockingStub(asGateway).withDeadlineAfter(20, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> search.search(aliceSecrets)).isInstanceOfSatisfying(StatusRuntimeException.class,
+          e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+      assertThatThrownBy(() -> search.withCallCredentials(forgedSecret.actingFor(aliceId)).search(aliceSecrets))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+      // The same call with everything the gateway holds does answer: the refusals above are not an outage.
+      assertThat(search.withCallCredentials(genuine.actingFor(aliceId)).search(aliceSecrets).getPassagesCount()).isPositive();
+    } finally {
+      asGateway.shutdownNow();
+    }
+  }
+
+  private static void assertRefused(ManagedChannel channel, io.grpc.CallCredentials caller, SearchRequest request) {
+    try {
+      assertThatThrownBy(() -> RetrievalServiceGrpc.newBlockingStub(channel).withCallCredentials(caller)
+          .withDeadlineAfter(20, TimeUnit.SECONDS).search(request))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isIn(Status.Code.UNAVAILABLE,
+              Status.Code.UNAUTHENTICATED, Status.Code.INTERNAL));
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static ManagedChannel tls(String target, Path ca, Path cert, Path key) throws Exception {
+    TlsChannelCredentials.Builder credentials = TlsChannelCredentials.newBuilder().trustManager(ca.toFile());
+    if (cert != null) credentials.keyManager(cert.toFile(), key.toFile());
+    return NettyChannelBuilder.forTarget(target, credentials.build()).build();
   }
 }
