@@ -93,7 +93,6 @@ public final class BenchSearch {
           .returning(USERS.ID).fetchOne(USERS.ID));
     }
     db.execute("DROP INDEX chunks_embedding_hnsw_idx");
-    db.execute("DROP INDEX chunks_lexical_weights_hnsw_idx");
     Random random = new Random(7);
     int chunksPerDocument = 10;
     int documents = (target + chunksPerDocument - 1) / chunksPerDocument;
@@ -129,9 +128,8 @@ public final class BenchSearch {
     long indexStarted = System.nanoTime();
     db.execute("SET maintenance_work_mem = '1GB'");
     db.execute("CREATE INDEX chunks_embedding_hnsw_idx ON chunks USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)");
-    db.execute("CREATE INDEX chunks_lexical_weights_hnsw_idx ON chunks USING hnsw (lexical_weights sparsevec_ip_ops) WITH (m = 16, ef_construction = 64)");
     System.out.printf(Locale.ROOT, "bench search: loaded %d chunks in %.0f s, HNSW index built in %.0f s%n", chunk, loaded,
-        (System.nanoTime() - indexStarted) / 1e9); // (both HNSW indexes)
+        (System.nanoTime() - indexStarted) / 1e9);
     return users.getFirst();
   }
 

@@ -1,5 +1,6 @@
 package dev.opentier.intelligence;
 
+import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
 import static dev.opentier.platform.db.schema.Tables.USERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -161,6 +162,34 @@ class RetrievalIT {
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
     var bobAskingForHimself = asksForAlicesSecret.toBuilder().clearUserId().build();
     assertThat(documents(as(bob).search(bobAskingForHimself).getPassagesList())).doesNotContain("alice-secret");
+  }
+
+  /**
+   * Security round, finding 1, as the probe ran it: bob plants a guessed term ("Nightingale", in
+   * alice's private document) and a control term in a chunk of his own. With statistics over every
+   * user's chunks the two scores differed by exactly "one more chunk holds it"; over what bob may see
+   * they are equal, and equal to what they are when alice's document does not exist.
+   */
+  @Test
+  void lexicalScoresDoNotDependOnChunksTheCallerCannotSee() {
+    corpus.document("bob-probe", bob, "private", "Probe", "nightingale zanzibarquux");
+    double guessed = lexicalScore(bob, "nightingale", "bob-probe");
+    double control = lexicalScore(bob, "zanzibarquux", "bob-probe");
+    assertThat(guessed).isEqualTo(control);
+
+    corpus.db.deleteFrom(DOCUMENTS).where(DOCUMENTS.ID.eq("alice-secret")).execute();
+    try {
+      assertThat(lexicalScore(bob, "nightingale", "bob-probe")).isEqualTo(guessed);
+    } finally {
+      corpus.document("alice-secret", alice, "private", "Project Nightingale",
+          "Project Nightingale is the codename for the new satellite launch planned for March.");
+      corpus.db.deleteFrom(DOCUMENTS).where(DOCUMENTS.ID.eq("bob-probe")).execute();
+    }
+  }
+
+  private static double lexicalScore(UUID user, String query, String documentId) {
+    return search(user, query, SearchMode.SEARCH_MODE_LEXICAL).stream().filter(p -> p.getDocumentId().equals(documentId))
+        .findFirst().orElseThrow().getScores().getLexical();
   }
 
   /** Security round, finding 5: a share reaches an account only once it has verified the address shared with. */

@@ -18,6 +18,7 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
+import java.math.BigDecimal;
 
 import static dev.opentier.platform.db.schema.Tables.CHUNKS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
@@ -29,10 +30,10 @@ import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
  *   <li><b>dense</b>: pgvector HNSW by cosine distance, {@code hnsw.ef_search} from the settings and
  *       iterative index scans (relaxed order, re-sorted here), so a permission filter that removes
  *       most neighbours does not starve the result;
- *   <li><b>lexical</b>: BM25. Each chunk stores BM25's term-frequency part as a sparse vector
- *       ({@code chunks.lexical_weights}); the query is a sparse vector of IDFs from the {@code
- *       lexicon} view, so the score is an inner product, found through an HNSW index on the
- *       sparse vectors (inner product, iterative scans);
+ *   <li><b>lexical</b>: exact BM25. Each chunk stores BM25's term-frequency part as a sparse vector
+ *       ({@code chunks.lexical_weights}); the query is a sparse vector of IDFs computed over the
+ *       chunks the caller may see, so the score is an inner product, taken for every visible chunk
+ *       that holds a query lexeme (found through the GIN index on {@code chunks.lexical});
  *   <li><b>fusion</b>: weighted reciprocal rank fusion, {@code w/(k + rank)} per list, its two
  *       parameters tuned on SciFact's train split.
  * </ul>
@@ -55,7 +56,7 @@ public final class HybridRetriever {
   private final DSLContext db;
   private final Embedder embedder;
   private final RetrievalSettings settings;
-  /** The chunk count IDF is computed over: the count at the last lexicon refresh. */
+  /** The number of chunks at the last statistics refresh (for the log and for deciding when to refresh). */
   private final AtomicLong corpusChunks;
 
   public HybridRetriever(DSLContext db, Embedder embedder, RetrievalSettings settings) {
@@ -134,42 +135,60 @@ public final class HybridRetriever {
         DSL.val(Integer.toString(efSearch)));
   }
 
-  /** BM25 scores of the chunks sharing a lexeme with the query, best first. */
+  /**
+   * Exact BM25 scores of the visible chunks sharing a lexeme with the query, best first (ties by
+   * chunk id, so every run ranks alike). The statistics are the caller's own: the number of chunks
+   * it may see and, per query lexeme, how many of those hold it. No score, rank or count depends on
+   * a chunk the caller cannot see (security round, finding 1): the shared {@code lexicon} that counted
+   * every user's chunks is gone.
+   */
   private Map<UUID, Double> lexical(UUID userId, String query, int limit, Filter filter) {
-    // The query's lexemes (the same English configuration as the chunks), their term numbers and chunk frequencies.
-    var terms = db.resultQuery(
-            "SELECT t.lexeme, bm25_term(t.lexeme) AS term, coalesce(l.chunks, 0) AS df "
-                + "FROM unnest(to_tsvector('english', {0})) AS t LEFT JOIN lexicon l ON l.term = bm25_term(t.lexeme)",
+    // The query's lexemes (the chunks' English configuration) and their places in the sparse term space.
+    var terms = db.resultQuery("SELECT DISTINCT t.lexeme, bm25_term(t.lexeme) AS term FROM unnest(to_tsvector('english', {0})) AS t",
             DSL.val(query))
         .fetch();
     if (terms.isEmpty()) return Map.of();
-    long n = Math.max(corpusChunks(), 1);
-    TreeMap<Integer, Double> idf = new TreeMap<>();
-    for (Record term : terms) {
-      long df = Math.min(term.get("df", Long.class), n);
-      idf.merge(term.get("term", Integer.class), Math.log(1 + (n - df + 0.5) / (df + 0.5)), Double::sum);
-    }
-    String sparse = idf.entrySet().stream().map(e -> e.getKey() + ":" + (float) e.getValue().doubleValue())
-        .collect(Collectors.joining(",", "{", "}/" + SPARSE_DIMENSIONS));
-    Field<Double> innerProduct = DSL.field("({0} <#> {1}::sparsevec)", SQLDataType.DOUBLE, DSL.field("chunks.lexical_weights"), DSL.val(sparse));
-    Map<UUID, Double> hits = new LinkedHashMap<>();
-    db.transaction(tx -> {
+    String[] lexemes = terms.stream().map(r -> tsquery(r.get("lexeme", String.class))).toArray(String[]::new);
+    Condition visible = visibleTo(userId);
+    return db.transactionResult(tx -> {
       DSLContext t = tx.dsl();
-      // The HNSW index on the term weights (inner product), scanned iteratively like the dense one.
-      scanSettings(t, settings.lexicalEfSearch());
+      long n = Math.max(1, t.select(DSL.coalesce(DSL.sum(DOCUMENTS.CHUNK_COUNT), BigDecimal.ZERO)).from(DOCUMENTS).where(visible)
+          .fetchOne(0, Long.class));
+      // Per lexeme, the visible chunks that hold it: one GIN probe each.
+      Map<Long, Long> frequencies = new HashMap<>();
+      t.resultQuery("SELECT q.i, (SELECT count(*) FROM chunks JOIN documents ON documents.id = chunks.document_id "
+                  + "WHERE chunks.lexical @@ q.query AND {1}) AS df FROM unnest({0}::tsquery[]) WITH ORDINALITY AS q(query, i)",
+              DSL.val(lexemes), visible)
+          .fetch()
+          .forEach(r -> frequencies.put(r.get(0, Long.class), r.get(1, Long.class)));
+      TreeMap<Integer, Double> idf = new TreeMap<>();
+      for (int i = 0; i < terms.size(); i++) {
+        long df = Math.min(frequencies.getOrDefault((long) i + 1, 0L), n);
+        if (df == 0) continue;
+        idf.merge(terms.get(i).get("term", Integer.class), Math.log(1 + (n - df + 0.5) / (df + 0.5)), Double::sum);
+      }
+      if (idf.isEmpty()) return Map.<UUID, Double>of();
+      String sparse = idf.entrySet().stream().map(e -> e.getKey() + ":" + (float) e.getValue().doubleValue())
+          .collect(Collectors.joining(",", "{", "}/" + SPARSE_DIMENSIONS));
+      String anyLexeme = String.join(" | ", lexemes);
+      Field<Double> innerProduct = DSL.field("({0} <#> {1}::sparsevec)", SQLDataType.DOUBLE, DSL.field("chunks.lexical_weights"), DSL.val(sparse));
+      Map<UUID, Double> hits = new LinkedHashMap<>();
       t.select(CHUNKS.ID, innerProduct)
           .from(CHUNKS)
           .join(DOCUMENTS).on(DOCUMENTS.ID.eq(CHUNKS.DOCUMENT_ID))
-          .where(visibleTo(userId)).and(matching(filter))
-          .orderBy(innerProduct)
+          .where(DSL.condition("chunks.lexical @@ {0}::tsquery", DSL.val(anyLexeme)))
+          .and(visible).and(matching(filter))
+          .orderBy(innerProduct, CHUNKS.ID)
           .limit(limit)
           .fetch()
-          .stream()
-          .filter(r -> r.get(1, Double.class) < 0) // no shared term: not a lexical match
-          .sorted(Comparator.comparingDouble((Record r) -> r.get(1, Double.class)))
           .forEach(r -> hits.put(r.get(CHUNKS.ID), -r.get(1, Double.class)));
+      return hits;
     });
-    return hits;
+  }
+
+  /** A lexeme as a tsquery operand, quoted as tsquery's input syntax wants, so it is matched as it is. */
+  static String tsquery(String lexeme) {
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   /** Indexed and public, owned, or granted: the one definition of who sees a chunk. */
@@ -198,9 +217,10 @@ public final class HybridRetriever {
   }
 
   /**
-   * Recomputes the lexicon's document frequencies and the planner's statistics when the number of chunks changed by more than the
+   * Recomputes the planner's statistics when the number of chunks changed by more than the
    * settings allow since the last refresh (always when {@code force}, and on the first call).
-   * Searches meanwhile use the previous figures. Returns true when it refreshed.
+   * Returns true when it refreshed. (BM25's own statistics are computed per query, over what the
+   * caller may see.)
    *
    * <p>The statistics are those of the tables a search reads. A bulk load leaves them describing the tables as they were (autovacuum may be off, as on the
    * machines OpenTier is built on, or not have caught up), and with a public share estimated at a
@@ -212,7 +232,6 @@ public final class HybridRetriever {
     long before = corpusChunks.get();
     boolean changed = before < 0 || Math.abs(now - before) > Math.max(10, before * settings.lexiconRefreshChange());
     if (!force && !changed) return false;
-    db.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY lexicon");
     db.execute("ANALYZE documents, document_grants, chunks");
     corpusChunks.set(now);
     return true;

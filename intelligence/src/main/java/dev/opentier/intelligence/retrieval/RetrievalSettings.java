@@ -4,17 +4,14 @@ import dev.opentier.platform.config.Settings;
 import java.time.Duration;
 
 /**
- * How retrieval searches: HNSW's {@code ef_search} for the dense and for the lexical index (the
- * sparse one is the more approximate: at 100 instead of 200 lexical nDCG@10 on SciFact fell from
- * 0.671 to 0.645), how many candidates each list brings to the fusion, the fusion's two
- * parameters (tuned on SciFact's train split: see BENCHMARKS.md), and when the lexicon's document
- * frequencies (and the planner's statistics) are recomputed.
+ * How retrieval searches: HNSW's {@code ef_search} for the dense index (lexical search is exact),
+ * how many candidates each list brings to the fusion, the fusion's two parameters (tuned on
+ * SciFact's train split: see BENCHMARKS.md), and when the planner's statistics are recomputed.
  */
-public record RetrievalSettings(int efSearch, int lexicalEfSearch, int candidates, double rrfK, double denseWeight,
+public record RetrievalSettings(int efSearch, int candidates, double rrfK, double denseWeight,
     double lexiconRefreshChange, Duration lexiconCheckInterval) {
 
   public static final String EF_SEARCH = "OPENTIER_RETRIEVAL_EF_SEARCH";
-  public static final String LEXICAL_EF_SEARCH = "OPENTIER_RETRIEVAL_LEXICAL_EF_SEARCH";
   public static final String CANDIDATES = "OPENTIER_RETRIEVAL_CANDIDATES";
   public static final String RRF_K = "OPENTIER_RETRIEVAL_RRF_K";
   public static final String DENSE_WEIGHT = "OPENTIER_RETRIEVAL_DENSE_WEIGHT";
@@ -24,7 +21,6 @@ public record RetrievalSettings(int efSearch, int lexicalEfSearch, int candidate
   public static RetrievalSettings from(Settings settings) {
     return new RetrievalSettings(
         settings.integer(EF_SEARCH, 200, 10, 1000),
-        settings.integer(LEXICAL_EF_SEARCH, 200, 10, 1000),
         // 40: on SciFact's test split the fused top 10 was as good with 20 to 100 candidates a list
         // (nDCG@10 0.703-0.709), and each list is an HNSW scan that must get past the permission
         // filter, so fewer candidates cost less (BENCHMARKS.md).
@@ -37,6 +33,6 @@ public record RetrievalSettings(int efSearch, int lexicalEfSearch, int candidate
 
   /** The same settings with another candidate count per list. */
   public RetrievalSettings withCandidates(int count) {
-    return new RetrievalSettings(efSearch, lexicalEfSearch, count, rrfK, denseWeight, lexiconRefreshChange, lexiconCheckInterval);
+    return new RetrievalSettings(efSearch, count, rrfK, denseWeight, lexiconRefreshChange, lexiconCheckInterval);
   }
 }
