@@ -11,9 +11,11 @@ import java.util.Optional;
  * is not offered.
  *
  * @param oidc true for OpenID Connect (Google): an id_token with a nonce comes back with the access token
+ * @param issuer the OpenID provider's issuer identifier, which the id_token's {@code iss} must be
+ * @param jwksUrl where the keys that sign its id_tokens are published
  */
 public record OAuthProvider(String name, boolean oidc, String clientId, String clientSecret, String authorizationUrl,
-                            String tokenUrl, String userInfoUrl, String emailsUrl, String scope) {
+                            String tokenUrl, String userInfoUrl, String emailsUrl, String scope, String issuer, String jwksUrl) {
 
   /** The configured providers, by name. */
   public static Map<String, OAuthProvider> configured(Settings settings) {
@@ -28,7 +30,9 @@ public record OAuthProvider(String name, boolean oidc, String clientId, String c
         s.string("OPENTIER_OAUTH_GOOGLE_AUTHORIZATION_URL", "https://accounts.google.com/o/oauth2/v2/auth"),
         s.string("OPENTIER_OAUTH_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"),
         s.string("OPENTIER_OAUTH_GOOGLE_USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo"),
-        null, "openid email profile"));
+        null, "openid email profile",
+        s.string("OPENTIER_OAUTH_GOOGLE_ISSUER", "https://accounts.google.com"),
+        s.string("OPENTIER_OAUTH_GOOGLE_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs")));
   }
 
   static Optional<OAuthProvider> github(Settings s) {
@@ -36,6 +40,6 @@ public record OAuthProvider(String name, boolean oidc, String clientId, String c
         s.string("OPENTIER_OAUTH_GITHUB_AUTHORIZATION_URL", "https://github.com/login/oauth/authorize"),
         s.string("OPENTIER_OAUTH_GITHUB_TOKEN_URL", "https://github.com/login/oauth/access_token"),
         s.string("OPENTIER_OAUTH_GITHUB_USERINFO_URL", "https://api.github.com/user"),
-        s.string("OPENTIER_OAUTH_GITHUB_EMAILS_URL", "https://api.github.com/user/emails"), "read:user user:email"));
+        s.string("OPENTIER_OAUTH_GITHUB_EMAILS_URL", "https://api.github.com/user/emails"), "read:user user:email", null, null));
   }
 }

@@ -10,6 +10,28 @@ import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.Cookies;
 import dev.opentier.queryapi.edge.RequestIds;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
@@ -25,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +72,7 @@ public final class OAuthRoutes {
   private final Duration sessionLifetime;
   private final Cookies cookies;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final Map<String, IDTokenValidator> validators = new ConcurrentHashMap<>();
 
   public OAuthRoutes(Map<String, OAuthProvider> providers, OAuthFlows flows, Accounts accounts, Sessions sessions,
                      String publicUrl, Duration sessionLifetime, Cookies cookies) {
@@ -141,29 +165,51 @@ public final class OAuthRoutes {
   /** Who the provider says the user is. */
   record Identity(String subject, String email, boolean emailVerified, String name) {}
 
+  /**
+   * The code exchanged for tokens (Nimbus OAuth 2.0 SDK: the authorization-code grant with the PKCE
+   * verifier, client secret in the body), then who the user is. For OpenID Connect the id_token is
+   * validated as OIDC Core 3.1.3.7 describes (Nimbus {@link IDTokenValidator}): its signature by the
+   * provider's published keys, issuer, audience (us), expiry and issue time, and the nonce of this
+   * browser's sign-in; userinfo must be about the same subject.
+   */
   private Identity identify(OAuthProvider provider, String code, String verifier, String nonce) throws OAuthFailure {
-    Map<String, String> form = new LinkedHashMap<>();
-    form.put("grant_type", "authorization_code");
-    form.put("code", code);
-    form.put("redirect_uri", callbackUrl(provider));
-    form.put("client_id", provider.clientId());
-    form.put("client_secret", provider.clientSecret());
-    form.put("code_verifier", verifier);
-    JsonNode token = call(HttpRequest.newBuilder(URI.create(provider.tokenUrl()))
-        .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(form(form))));
-    String accessToken = token.path("access_token").asText(null);
-    if (accessToken == null) throw new OAuthFailure("no access token in the token response");
-    if (provider.oidc()) {
-      JsonNode claims = unverifiedClaims(token.path("id_token").asText(null));
-      // The id_token came straight from the token endpoint over TLS (OIDC core 3.1.3.7): its issuer is
-      // trusted by that channel; the nonce ties it to this browser's sign-in, the audience to us.
-      if (!nonce.equals(claims.path("nonce").asText())) throw new OAuthFailure("the id_token's nonce does not match");
-      if (!audienceContains(claims.path("aud"), provider.clientId())) throw new OAuthFailure("the id_token is for another client");
-      JsonNode info = call(HttpRequest.newBuilder(URI.create(provider.userInfoUrl())).header("Authorization", "Bearer " + accessToken).GET());
-      String subject = claims.path("sub").asText();
-      if (!subject.equals(info.path("sub").asText(subject))) throw new OAuthFailure("userinfo is about another subject");
-      return new Identity(subject, text(info, "email", claims), bool(info, "email_verified", claims), text(info, "name", claims));
+    TokenRequest exchange = new TokenRequest(URI.create(provider.tokenUrl()),
+        new ClientSecretPost(new ClientID(provider.clientId()), new Secret(provider.clientSecret())),
+        new AuthorizationCodeGrant(new AuthorizationCode(code), URI.create(callbackUrl(provider)), new CodeVerifier(verifier)));
+    HTTPResponse tokenResponse;
+    try {
+      HTTPRequest request = exchange.toHTTPRequest();
+      request.setAccept("application/json");
+      request.setConnectTimeout(10_000);
+      request.setReadTimeout(15_000);
+      tokenResponse = request.send();
+    } catch (IOException e) {
+      throw new OAuthFailure("cannot reach the provider: " + e.getMessage());
+    }
+    String accessToken;
+    try {
+      if (provider.oidc()) {
+        var parsed = OIDCTokenResponseParser.parse(tokenResponse);
+        if (!parsed.indicatesSuccess()) throw new OAuthFailure("the token endpoint refused: " + parsed.toErrorResponse().getErrorObject());
+        OIDCTokens tokens = ((OIDCTokenResponse) parsed.toSuccessResponse()).getOIDCTokens();
+        if (tokens.getIDToken() == null) throw new OAuthFailure("no id_token in the token response");
+        IDTokenClaimsSet claims = validator(provider).validate(tokens.getIDToken(), new Nonce(nonce));
+        accessToken = tokens.getAccessToken().getValue();
+        JsonNode info = call(HttpRequest.newBuilder(URI.create(provider.userInfoUrl())).header("Authorization", "Bearer " + accessToken).GET());
+        String subject = claims.getSubject().getValue();
+        if (!subject.equals(info.path("sub").asText(subject))) throw new OAuthFailure("userinfo is about another subject");
+        JsonNode idClaims = JSON.readTree(claims.toJSONObject().toString());
+        return new Identity(subject, text(info, "email", idClaims), bool(info, "email_verified", idClaims), text(info, "name", idClaims));
+      }
+      TokenResponse parsed = TokenResponse.parse(tokenResponse);
+      if (!parsed.indicatesSuccess()) throw new OAuthFailure("the token endpoint refused: " + parsed.toErrorResponse().getErrorObject());
+      accessToken = parsed.toSuccessResponse().getTokens().getAccessToken().getValue();
+    } catch (ParseException e) {
+      throw new OAuthFailure("the token response cannot be read: " + e.getMessage());
+    } catch (BadJOSEException | JOSEException e) {
+      throw new OAuthFailure("the id_token is not valid: " + e.getMessage());
+    } catch (IOException e) {
+      throw new OAuthFailure("the id_token's claims cannot be read: " + e.getMessage());
     }
     JsonNode user = call(HttpRequest.newBuilder(URI.create(provider.userInfoUrl())).header("Authorization", "Bearer " + accessToken)
         .header("Accept", "application/vnd.github+json").GET());
@@ -205,21 +251,20 @@ public final class OAuthRoutes {
     }
   }
 
-  private static JsonNode unverifiedClaims(String idToken) throws OAuthFailure {
-    if (idToken == null) throw new OAuthFailure("no id_token in the token response");
-    String[] parts = idToken.split("\\.");
-    if (parts.length < 2) throw new OAuthFailure("the id_token is not a JWT");
+  /** One validator per provider: it keeps the provider's signing keys and fetches them again when a new key appears. */
+  private IDTokenValidator validator(OAuthProvider provider) throws OAuthFailure {
     try {
-      return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new OAuthFailure("the id_token cannot be read");
+      return validators.computeIfAbsent(provider.name(), name -> {
+        try {
+          return new IDTokenValidator(new Issuer(provider.issuer()), new ClientID(provider.clientId()), JWSAlgorithm.RS256,
+              URI.create(provider.jwksUrl()).toURL(), new DefaultResourceRetriever(10_000, 15_000));
+        } catch (java.net.MalformedURLException e) {
+          throw new IllegalArgumentException(e);
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      throw new OAuthFailure("the provider's key set URL is not a URL: " + provider.jwksUrl());
     }
-  }
-
-  private static boolean audienceContains(JsonNode aud, String clientId) {
-    if (aud.isTextual()) return aud.asText().equals(clientId);
-    for (JsonNode a : aud) if (a.asText().equals(clientId)) return true;
-    return false;
   }
 
   private static String text(JsonNode primary, String field, JsonNode fallback) {

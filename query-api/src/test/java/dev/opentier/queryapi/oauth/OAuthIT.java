@@ -37,7 +37,9 @@ class OAuthIT {
         "OPENTIER_OAUTH_GOOGLE_CLIENT_SECRET", "test-secret",
         "OPENTIER_OAUTH_GOOGLE_AUTHORIZATION_URL", provider.authorizationEndpointUrl("google").toString(),
         "OPENTIER_OAUTH_GOOGLE_TOKEN_URL", provider.tokenEndpointUrl("google").toString(),
-        "OPENTIER_OAUTH_GOOGLE_USERINFO_URL", provider.userInfoUrl("google").toString()));
+        "OPENTIER_OAUTH_GOOGLE_USERINFO_URL", provider.userInfoUrl("google").toString(),
+        "OPENTIER_OAUTH_GOOGLE_ISSUER", provider.issuerUrl("google").toString(),
+        "OPENTIER_OAUTH_GOOGLE_JWKS_URL", provider.jwksUrl("google").toString()));
   }
 
   @AfterAll
@@ -134,6 +136,32 @@ class OAuthIT {
     HttpResponse<String> linked = callback(startAndAuthorize());
     assertThat(linked.headers().firstValue("Location")).hasValue(app.base + "/");
     assertThat(app.database.dsl().fetchCount(OAUTH_ACCOUNTS, OAUTH_ACCOUNTS.PROVIDER_USER_ID.eq("sub-real-owner"))).isOne();
+  }
+
+  /**
+   * The id_token is validated as OIDC Core says (Nimbus): a gateway that expects another issuer
+   * refuses the provider's otherwise valid token, and signs nobody in.
+   */
+  @Test
+  void anIdTokenFromAnotherIssuerIsRefused() throws Exception {
+    try (TestGateway strict = new TestGateway(Map.of(
+        "OPENTIER_OAUTH_GOOGLE_CLIENT_ID", CLIENT_ID,
+        "OPENTIER_OAUTH_GOOGLE_CLIENT_SECRET", "test-secret",
+        "OPENTIER_OAUTH_GOOGLE_AUTHORIZATION_URL", provider.authorizationEndpointUrl("google").toString(),
+        "OPENTIER_OAUTH_GOOGLE_TOKEN_URL", provider.tokenEndpointUrl("google").toString(),
+        "OPENTIER_OAUTH_GOOGLE_USERINFO_URL", provider.userInfoUrl("google").toString(),
+        "OPENTIER_OAUTH_GOOGLE_ISSUER", provider.issuerUrl("the-real-google").toString(),
+        "OPENTIER_OAUTH_GOOGLE_JWKS_URL", provider.jwksUrl("google").toString()))) {
+      identity("sub-elsewhere", "elsewhere@example.org", true);
+      HttpResponse<String> start = browser.send(HttpRequest.newBuilder(URI.create(strict.base + "/api/auth/oauth/google/start")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      String state = cookie(start, "opentier_oauth");
+      HttpResponse<String> authorize = browser.send(HttpRequest.newBuilder(URI.create(start.headers().firstValue("Location").orElseThrow()))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> back = callback(authorize.headers().firstValue("Location").orElseThrow(), state);
+      assertThat(back.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("error=provider_error"));
+      assertThat(strict.database.dsl().fetchCount(OAUTH_ACCOUNTS)).isZero();
+    }
   }
 
   private static HttpResponse<String> callback(Flow flow) throws Exception {
