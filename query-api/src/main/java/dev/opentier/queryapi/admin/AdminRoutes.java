@@ -14,6 +14,7 @@ import dev.opentier.platform.db.schema.tables.records.UsersRecord;
 import dev.opentier.queryapi.auth.Accounts;
 import dev.opentier.queryapi.auth.AuthRoutes.UserView;
 import dev.opentier.queryapi.auth.Principal;
+import dev.opentier.queryapi.auth.Sessions;
 import dev.opentier.queryapi.edge.ApiException;
 import dev.opentier.queryapi.edge.ClientAddress;
 import dev.opentier.queryapi.edge.Params;
@@ -47,12 +48,14 @@ public final class AdminRoutes {
 
   private final DSLContext db;
   private final Accounts accounts;
+  private final Sessions sessions;
   private final Duration sessionIdle;
 
-  /** Reads users, sessions and the audit log for its views; every change goes through {@link Accounts}. */
-  public AdminRoutes(DSLContext db, Accounts accounts, Duration sessionIdle) {
+  /** Users and sessions through their owners ({@link Accounts}, {@link Sessions}); db only for counts and the audit log. */
+  public AdminRoutes(DSLContext db, Accounts accounts, Sessions sessions, Duration sessionIdle) {
     this.db = db;
     this.accounts = accounts;
+    this.sessions = sessions;
     this.sessionIdle = sessionIdle;
   }
 
@@ -77,10 +80,7 @@ public final class AdminRoutes {
     String query = ctx.queryParam("q");
     int limit = Params.integer(ctx, "limit", 50, 1, 200);
     int offset = Params.integer(ctx, "offset", 0, 0, 1_000_000);
-    Condition matches = query == null || query.isBlank() ? DSL.trueCondition()
-        : USERS.EMAIL.containsIgnoreCase(query.strip()).or(USERS.DISPLAY_NAME.containsIgnoreCase(query.strip()));
-    List<AdminUserView> users = db.selectFrom(USERS).where(matches).orderBy(USERS.CREATED_AT, USERS.ID)
-        .limit(limit).offset(offset).fetch(this::view);
+    List<AdminUserView> users = accounts.search(query, limit, offset).stream().map(this::view).toList();
     ctx.json(Map.of("users", users, "limit", limit, "offset", offset));
   }
 
@@ -134,7 +134,7 @@ public final class AdminRoutes {
   }
 
   private AdminUserView view(UsersRecord user) {
-    return new AdminUserView(UserView.of(user), user.getDisabledAt(), db.fetchCount(SESSIONS, SESSIONS.USER_ID.eq(user.getId())));
+    return new AdminUserView(UserView.of(user), user.getDisabledAt(), sessions.of(user.getId()).size());
   }
 
   private static String requireDigits(String value) {

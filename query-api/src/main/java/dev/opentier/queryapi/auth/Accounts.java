@@ -108,6 +108,13 @@ public final class Accounts {
     return db.selectFrom(USERS).where(DSL.lower(USERS.EMAIL).eq(comparable)).fetchOptional();
   }
 
+  /** Accounts whose e-mail or name contains {@code query} (all when blank), oldest first, a page at a time. */
+  public List<UsersRecord> search(String query, int limit, int offset) {
+    org.jooq.Condition matches = query == null || query.isBlank() ? DSL.trueCondition()
+        : USERS.EMAIL.containsIgnoreCase(query.strip()).or(USERS.DISPLAY_NAME.containsIgnoreCase(query.strip()));
+    return db.selectFrom(USERS).where(matches).orderBy(USERS.CREATED_AT, USERS.ID).limit(limit).offset(offset).fetch();
+  }
+
   /** The account when the password is right and it is not disabled; the same time is spent either way. */
   public Optional<UsersRecord> authenticate(String email, String password) {
     Optional<UsersRecord> user = email == null ? Optional.empty() : byEmail(email);

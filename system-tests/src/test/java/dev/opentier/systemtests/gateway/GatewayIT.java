@@ -438,6 +438,22 @@ class GatewayIT {
     }
   }
 
+  /** Security round, finding 8: file names with a NUL or a right-to-left override are no 500, and are cleaned. */
+  @Test
+  @Order(10)
+  void uploadedFileNamesWithControlCharactersAreCleanedNotFatal() throws Exception {
+    byte[] text = ("# Names\n\n" + Fixtures.prose(TOPIC + " names", 60)).getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> upload = api.upload(alice, List.of(new Api.Upload("report\u0000.md", "text/markdown", text),
+        new Api.Upload("invoice \u202Edm.exe", "text/markdown", text)), "private");
+    assertThat(upload.statusCode()).as(upload.body()).isIn(202, 400);
+    JsonNode answer = Api.json(upload);
+    if (upload.statusCode() == 400) {
+      assertThat(answer.get("error").asText()).isNotBlank();
+      return;
+    }
+    assertThat(upload.body()).doesNotContain("\u202E").doesNotContain("\\u0000").doesNotContain("\\u202e");
+  }
+
   private static void assertRefused(ManagedChannel channel, io.grpc.CallCredentials caller, SearchRequest request) {
     try {
       assertThatThrownBy(() -> RetrievalServiceGrpc.newBlockingStub(channel).withCallCredentials(caller)

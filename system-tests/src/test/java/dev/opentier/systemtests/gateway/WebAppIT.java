@@ -57,6 +57,18 @@ class WebAppIT {
     HttpResponse<String> unknownApi = platform.api.send("GET", "/api/nothing-here", null, null, Map.of("Accept", "text/html"));
     assertThat(unknownApi.statusCode()).isEqualTo(404);
     assertThat(Api.json(unknownApi).get("error").asText()).isEqualTo("not_found");
+    // Security round, finding 8: another spelling of an API path is not the app's page either, and
+    // the production build publishes no source maps.
+    HttpResponse<String> shouted = platform.api.send("GET", "/API//Nothing-Here/", null, null, Map.of("Accept", "text/html"));
+    assertThat(shouted.statusCode()).isEqualTo(404);
+    assertThat(Api.json(shouted).get("error").asText()).isEqualTo("not_found");
+    try (var files = Files.walk(UI.resolve("dist"))) {
+      assertThat(files.map(Path::toString).filter(name -> name.endsWith(".map"))).isEmpty();
+    }
+    java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"(/assets/[^\"]+\\.js)\"").matcher(index.body());
+    assertThat(script.find()).as("the page loads its script").isTrue();
+    assertThat(platform.api.send("GET", script.group(1), null, null).body()).doesNotContain("sourceMappingURL");
+    assertThat(platform.api.send("GET", script.group(1) + ".map", null, null).body()).doesNotContain("\"mappings\"");
   }
 
   @Test
