@@ -2,7 +2,7 @@
 # secret that signs query-api's calls to intelligence (which user each call acts for), and a local
 # certificate authority with one certificate per service for mutual TLS on that channel. Only the
 # user running OpenTier can read them (directory 0700, files 0600). Settings given by the user
-# (OPENTIER_INTERNAL_SECRET[_FILE], OPENTIER_INTERNAL_TLS_*) win over these.
+# (OPENTIER_INTERNAL_SECRET_FILE or OPENTIER_INTERNAL_SECRET, OPENTIER_INTERNAL_TLS_CA with its CERT and KEY) win over these.
 
 SECRETS_DIR="$VAR_DIR/secrets"
 

@@ -208,7 +208,7 @@ public final class InternalCalls {
     Optional<String> key = settings.optional(TLS_KEY);
     if (ca.isEmpty() && cert.isEmpty() && key.isEmpty()) return Optional.empty();
     for (var setting : new String[][] {{TLS_CA, ca.orElse(null)}, {TLS_CERT, cert.orElse(null)}, {TLS_KEY, key.orElse(null)}}) {
-      if (setting[1] == null) throw new SettingException(setting[0], "is required with the other " + "OPENTIER_INTERNAL_TLS_* settings");
+      if (setting[1] == null) throw new SettingException(setting[0], "is required with " + TLS_CA + ", " + TLS_CERT + " and " + TLS_KEY);
       if (!Files.isReadable(Path.of(setting[1]))) throw new SettingException(setting[0], "cannot read " + setting[1]);
     }
     return Optional.of(new Tls(new File(ca.get()), new File(cert.get()), new File(key.get())));
