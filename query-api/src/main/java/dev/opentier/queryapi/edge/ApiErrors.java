@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.opentier.queryapi.auth.Accounts;
 import io.javalin.config.JavalinConfig;
+import jakarta.servlet.ServletException;
+import org.eclipse.jetty.http.BadMessageException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
@@ -44,6 +46,20 @@ public final class ApiErrors {
     config.routes.exception(HttpResponseException.class, (e, ctx) -> {
       HttpStatus status = HttpStatus.forStatus(e.getStatus());
       respond(ctx, status, codeOf(status), e.getMessage());
+    });
+    config.routes.exception(ServletException.class, (e, ctx) -> {
+      // Jetty refuses a malformed request body (a multipart part header with a NUL, a broken
+      // boundary) while a handler reads it: the caller's error, said as such.
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof BadMessageException bad) {
+          HttpStatus status = HttpStatus.forStatus(bad.getCode());
+          respond(ctx, status, status == HttpStatus.BAD_REQUEST ? "malformed_request" : codeOf(status),
+              "the request's body cannot be read: " + (bad.getReason() == null ? "malformed" : bad.getReason()));
+          return;
+        }
+      }
+      log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+      respond(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.");
     });
     config.routes.exception(Exception.class, (e, ctx) -> {
       log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
