@@ -203,6 +203,19 @@ class RetrievalIT {
     assertThat(documents(search(dave, "satellite budget approved by the board", SearchMode.SEARCH_MODE_HYBRID))).contains("alice-shared");
   }
 
+  /** With several intelligence instances, one at a time refreshes the planner's statistics (an advisory lock). */
+  @Test
+  void statisticsAreRefreshedByOneInstanceAtATime() throws Exception {
+    HybridRetriever first = new HybridRetriever(corpus.db, corpus.embedder, RetrievalSettings.from(Settings.of(Map.of())));
+    try (var other = corpus.database.dataSource().getConnection(); var lock = other.createStatement()) {
+      other.setAutoCommit(false);
+      lock.execute("SELECT pg_advisory_xact_lock(" + HybridRetriever.STATISTICS_LOCK + ")");
+      assertThat(first.refreshStatistics(true)).as("another instance holds the lock").isFalse();
+      other.rollback();
+    }
+    assertThat(first.refreshStatistics(true)).isTrue();
+  }
+
   private static RetrievalServiceGrpc.RetrievalServiceBlockingStub as(UUID user) {
     return search.withCallCredentials(CALLS.actingFor(user));
   }

@@ -120,7 +120,7 @@ public final class QueryApi implements AutoCloseable {
       List<String> corsOrigins = Arrays.stream(settings.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
       Javalin app = GatewayApp.create(new GatewayApp.Dependencies(corsOrigins, new SecurityHeaders(publicUrl), readiness,
           new ClientAddress(settings.string(ClientAddress.TRUSTED_PROXIES, "")), new AuthGuard(sessions, authSettings),
-          new RateLimits(settings), metrics, new WebApp(settings), uploads, new AuthRoutes(accounts, sessions, authSettings, email, cookies), email, oauth,
+          resources.add(new RateLimits(settings, database.dataSource())), metrics, new WebApp(settings), uploads, new AuthRoutes(accounts, sessions, authSettings, email, cookies), email, oauth,
           new AdminRoutes(database.dsl(), accounts, sessions, authSettings.idleTimeout()), chat, new SearchRoutes(intelligence), documents, jobs, ops));
       try {
         app.start(own.host(), own.port());

@@ -33,6 +33,7 @@ public final class TestGateway implements AutoCloseable {
   public final Database database;
   public final QueryApi gateway;
   public final String base;
+  private final Map<String, String> settings;
   /** Where mail goes without an SMTP server (unless a test sets OPENTIER_MAIL_DIR itself). */
   public final Path mailDrop;
 
@@ -60,9 +61,19 @@ public final class TestGateway implements AutoCloseable {
     mailDrop = Files.createTempDirectory("opentier-mail-drop");
     env.put("OPENTIER_MAIL_DIR", mailDrop.toString());
     env.putAll(extra);
+    settings = Map.copyOf(env);
     gateway = QueryApi.start(Settings.of(env));
     base = "http://127.0.0.1:" + gateway.port();
     database = scratch.connect();
+  }
+
+  /** A second gateway instance over the same database and settings, on a port of its own (the caller closes it). */
+  public QueryApi startAnother() throws IOException {
+    Map<String, String> env = new java.util.HashMap<>(settings);
+    try (ServerSocket socket = new ServerSocket(0)) {
+      env.put("OPENTIER_HTTP_PORT", Integer.toString(socket.getLocalPort()));
+    }
+    return QueryApi.start(Settings.of(env));
   }
 
   public HttpResponse<String> send(String method, String path, Object body, String token) throws Exception {

@@ -52,6 +52,8 @@ public final class HybridRetriever {
   public record Hit(UUID chunkId, double fused, Double dense, Integer denseRank, Double lexical, Integer lexicalRank) {}
 
   private static final int SPARSE_DIMENSIONS = 1_000_000_000;
+  /** The advisory lock key under which one instance at a time refreshes the planner's statistics ("OTstats"). */
+  public static final long STATISTICS_LOCK = 0x4F5473746174734CL;
 
   private final DSLContext db;
   private final Embedder embedder;
@@ -232,8 +234,16 @@ public final class HybridRetriever {
     long before = corpusChunks.get();
     boolean changed = before < 0 || Math.abs(now - before) > Math.max(10, before * settings.lexiconRefreshChange());
     if (!force && !changed) return false;
-    db.execute("ANALYZE documents, document_grants, chunks");
+    // One instance at a time: with several intelligence instances, the one that takes the lock
+    // analyses; the others count this change as seen (it is being analysed) instead of repeating it.
+    boolean analysed = db.transactionResult(tx -> {
+      Object locked = tx.dsl().fetchValue("SELECT pg_try_advisory_xact_lock({0})", DSL.val(STATISTICS_LOCK));
+      if (!Boolean.TRUE.equals(locked)) return false;
+      tx.dsl().execute("ANALYZE documents, document_grants, chunks");
+      return true;
+    });
     corpusChunks.set(now);
-    return true;
+    return analysed;
   }
+
 }

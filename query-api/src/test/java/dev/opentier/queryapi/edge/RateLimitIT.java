@@ -2,6 +2,7 @@ package dev.opentier.queryapi.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opentier.queryapi.QueryApi;
 import dev.opentier.queryapi.TestGateway;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -60,6 +61,30 @@ class RateLimitIT {
     assertThat(app.send("POST", "/api/auth/login/", attempt, null, carol).statusCode()).isEqualTo(429);
     assertThat(app.send("POST", "/api/auth/password-reset/request/", Map.of("email", "someone@example.org"), null, carol).statusCode())
         .as("every sign-in route shares the client's budget").isEqualTo(429);
+  }
+
+  /** With two gateways, a client that alternates between them has one sign-in budget, not two. */
+  @Test
+  void twoGatewaysShareOneSignInBudget() throws Exception {
+    Map<String, String> dave = Map.of("X-Forwarded-For", "192.0.2.77");
+    Map<String, String> attempt = Map.of("email", "someone@example.org", "password", "not the password");
+    try (QueryApi second = app.startAnother()) {
+      String other = "http://127.0.0.1:" + second.port();
+      assertThat(app.send("POST", "/api/auth/login", attempt, null, dave).statusCode()).isEqualTo(401);
+      assertThat(sendTo(other, attempt, dave).statusCode()).isEqualTo(401);
+      assertThat(app.send("POST", "/api/auth/login", attempt, null, dave).statusCode()).isEqualTo(401);
+      HttpResponse<String> fourth = sendTo(other, attempt, dave);
+      assertThat(fourth.statusCode()).as("the other gateway counts the first one's attempts").isEqualTo(429);
+      assertThat(fourth.headers().firstValue("Retry-After")).isPresent();
+    }
+  }
+
+  private static HttpResponse<String> sendTo(String base, Map<String, String> body, Map<String, String> headers) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/auth/login"))
+        .header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body)));
+    headers.forEach(request::header);
+    return java.net.http.HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
