@@ -6,6 +6,9 @@ import dev.opentier.curation.curate.CurationStages;
 import dev.opentier.curation.dedup.Deduplication;
 import dev.opentier.curation.index.DocumentIndex;
 import dev.opentier.curation.parse.DocumentParser;
+import dev.opentier.curation.parse.DocumentParsing;
+import dev.opentier.curation.parse.IsolatedParser;
+import io.micrometer.core.instrument.FunctionCounter;
 import dev.opentier.embedding.Embedder;
 import dev.opentier.embedding.EmbeddingSettings;
 import dev.opentier.platform.config.Settings;
@@ -104,7 +107,18 @@ public final class CurationStreams implements AutoCloseable {
       new JvmMemoryMetrics().bindTo(registry);
 
       Embedder embedder = resources.add(Embedder.create(embeddingSettings));
-      DocumentParser parser = resources.add(new DocumentParser(pipeline.parseLimits()));
+      // Parsing runs in worker processes that can be stopped (a parser that never returns, one that
+      // needs more memory than it may have), unless there are none.
+      DocumentParsing parser;
+      if (pipeline.parseWorkers() == 0) {
+        parser = resources.add(new DocumentParser(pipeline.parseLimits()));
+      } else {
+        IsolatedParser isolated = resources.add(new IsolatedParser(pipeline.parseLimits(), pipeline.parseWorkers(), pipeline.parseWorkerHeapMb()));
+        FunctionCounter.builder("opentier.parse.workers.stopped", isolated, IsolatedParser::stopped)
+            .description("parse worker processes stopped: a parse that did not end in time, ran out of memory or crashed")
+            .register(registry);
+        parser = isolated;
+      }
       CurationSettings curation = CurationSettings.from(settings);
       DocumentIndex index = new DocumentIndex(database.dsl());
       PipelineStages stages = new PipelineStages(parser, new CurationStages(curation),

@@ -23,6 +23,7 @@ public final class PassingFailure extends RuntimeException {
   /** True when the failure is the database's or the broker's and passes with time. */
   public static boolean isPassing(Throwable failure) {
     for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof PassingFailure) return true;
       if (e instanceof SQLTransientException || e instanceof SQLNonTransientConnectionException || e instanceof SQLRecoverableException
           || e instanceof RetriableException || e instanceof ConnectException) {
         return true;

@@ -14,6 +14,8 @@ public record PipelineSettings(
     Duration sessionTimeout,
     Duration transactionTimeout,
     DocumentParser.Limits parseLimits,
+    int parseWorkers,
+    int parseWorkerHeapMb,
     int chunkMaxTokens,
     int chunkOverlapTokens,
     String healthHost,
@@ -29,6 +31,8 @@ public record PipelineSettings(
   public static final String PARSE_MAX_BYTES = "OPENTIER_PARSE_MAX_BYTES";
   public static final String PARSE_MAX_CHARS = "OPENTIER_PARSE_MAX_CHARS";
   public static final String PARSE_TIMEOUT = "OPENTIER_PARSE_TIMEOUT_SECONDS";
+  public static final String PARSE_WORKERS = "OPENTIER_PARSE_WORKERS";
+  public static final String PARSE_WORKER_HEAP_MB = "OPENTIER_PARSE_WORKER_HEAP_MB";
   public static final String CHUNK_MAX_TOKENS = "OPENTIER_CHUNK_MAX_TOKENS";
   public static final String CHUNK_OVERLAP = "OPENTIER_CHUNK_OVERLAP_TOKENS";
   public static final String HEALTH_HOST = "OPENTIER_STREAMS_HOST";
@@ -37,9 +41,10 @@ public record PipelineSettings(
 
   public static PipelineSettings from(Settings settings) {
     Duration parseTimeout = settings.seconds(PARSE_TIMEOUT, 60, 1, 3600);
+    int threads = settings.integer(THREADS, Runtime.getRuntime().availableProcessors(), 1, 64);
     return new PipelineSettings(
         settings.string(APPLICATION_ID, "opentier-curation"),
-        settings.integer(THREADS, Runtime.getRuntime().availableProcessors(), 1, 64),
+        threads,
         Path.of(settings.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "opentier-streams").toString())),
         Duration.ofMillis(settings.integer(COMMIT_MS, 100, 10, 60_000)),
         Duration.ofMillis(settings.integer(SESSION_TIMEOUT_MS, 45_000, 6_000, 1_800_000)),
@@ -50,6 +55,9 @@ public record PipelineSettings(
             settings.integer(PARSE_MAX_BYTES, 50 * 1024 * 1024, 1, Integer.MAX_VALUE),
             settings.integer(PARSE_MAX_CHARS, 2_000_000, 1_000, Integer.MAX_VALUE),
             parseTimeout),
+        // one worker process per stream thread (each parses one document at a time); 0 parses in this process
+        settings.integer(PARSE_WORKERS, threads, 0, 64),
+        settings.integer(PARSE_WORKER_HEAP_MB, 512, 64, 65_536),
         settings.integer(CHUNK_MAX_TOKENS, 256, 16, 256),
         settings.integer(CHUNK_OVERLAP, 32, 0, 120),
         settings.string(HEALTH_HOST, "127.0.0.1"),

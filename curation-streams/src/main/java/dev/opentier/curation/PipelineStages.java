@@ -4,7 +4,7 @@ import dev.opentier.curation.chunk.Chunk;
 import dev.opentier.curation.chunk.Chunker;
 import dev.opentier.curation.curate.CurationStages;
 import dev.opentier.curation.index.DocumentIndex;
-import dev.opentier.curation.parse.DocumentParser;
+import dev.opentier.curation.parse.DocumentParsing;
 import dev.opentier.curation.parse.ParseException;
 import dev.opentier.curation.parse.ParsedDocument;
 import dev.opentier.embedding.Embedder;
@@ -21,14 +21,14 @@ import org.slf4j.LoggerFactory;
 public final class PipelineStages {
   private static final Logger log = LoggerFactory.getLogger(PipelineStages.class);
 
-  private final DocumentParser parser;
+  private final DocumentParsing parser;
   private final CurationStages curation;
   private final Chunker chunker;
   private final Embedder embedder;
   private final DocumentIndex index;
   private final PipelineMetrics metrics;
 
-  public PipelineStages(DocumentParser parser, CurationStages curation, Chunker chunker, Embedder embedder, DocumentIndex index,
+  public PipelineStages(DocumentParsing parser, CurationStages curation, Chunker chunker, Embedder embedder, DocumentIndex index,
       PipelineMetrics metrics) {
     this.parser = parser;
     this.curation = curation;

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.tika.config.TikaConfig;
@@ -39,7 +40,7 @@ import org.jsoup.nodes.Document;
  * EPUB, HTML, e-mail …), bounded in size and time. Plain text and Markdown pass through without
  * Tika but must be valid UTF-8 and must not be binary. Thread-safe.
  */
-public final class DocumentParser implements AutoCloseable {
+public final class DocumentParser implements DocumentParsing {
   /** Bounds on one document: raw bytes in, characters out, and wall-clock time. */
   public record Limits(long maxBytes, int maxChars, Duration timeout) {
     public Limits {
@@ -60,6 +61,7 @@ public final class DocumentParser implements AutoCloseable {
   private final Parser parser;
   private final Detector detector;
   private final ExecutorService parsing;
+  private final AtomicInteger abandoned = new AtomicInteger();
 
   public DocumentParser(Limits limits) {
     this(limits, new AutoDetectParser());
@@ -80,10 +82,15 @@ public final class DocumentParser implements AutoCloseable {
   }
 
   /**
-   * @param name the file name or URL the document came from (helps detection); may be null
-   * @param mediaTypeHint what the source said the document is; may be null
-   * @param titleHint a title the source knows; wins over what parsing finds; may be null
+   * How many parses overran the time limit without noticing it (a parser that loops without
+   * emitting text): their threads are abandoned and may still run. A parse worker process exits
+   * when this is not 0, so that the process, and the thread with it, really end.
    */
+  public int abandoned() {
+    return abandoned.get();
+  }
+
+  @Override
   public ParsedDocument parse(byte[] content, String name, String mediaTypeHint, String titleHint) throws ParseException {
     if (content.length == 0) throw new ParseException("empty document (0 bytes)");
     if (ParsedDocument.MEDIA_TYPE.equals(mediaTypeHint)) return ParsedDocument.fromHeld(content, limits.maxChars());
@@ -102,13 +109,24 @@ public final class DocumentParser implements AutoCloseable {
 
   private String detect(byte[] content, String name, String hint) throws ParseException {
     Metadata metadata = new Metadata();
-    if (name != null) metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+    if (name != null) metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, resourceName(name));
     if (hint != null) metadata.set(Metadata.CONTENT_TYPE, hint);
     try (TikaInputStream in = TikaInputStream.get(content)) {
       return detector.detect(in, metadata).getBaseType().toString();
     } catch (IOException e) {
       throw new ParseException("cannot detect the document's type: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The file name Tika detects by: the last segment of a path or URI, without query or fragment
+   * (Tika reads {@code generated:notes.never} or {@code s3:bucket/a.pdf?v=2} as no name at all).
+   */
+  static String resourceName(String name) {
+    String path = name.replaceFirst("[?#].*$", "");
+    int cut = Math.max(path.lastIndexOf('/'), Math.max(path.lastIndexOf('\\'), path.lastIndexOf(':')));
+    String last = path.substring(cut + 1);
+    return last.isEmpty() ? name : last;
   }
 
   private static boolean isPlainText(String mediaType, String name) {
@@ -185,7 +203,7 @@ public final class DocumentParser implements AutoCloseable {
       throw new ParseException("unrecognised binary format (" + (name == null ? "no name" : name) + ")");
     }
     Metadata metadata = new Metadata();
-    if (name != null) metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+    if (name != null) metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, resourceName(name));
     metadata.set(Metadata.CONTENT_TYPE, mediaType);
     TextBuilder builder = new TextBuilder(limits.maxChars());
     StructureHandler handler = new StructureHandler(builder, limits.maxChars(), System.nanoTime() + limits.timeout().toNanos());
@@ -220,6 +238,7 @@ public final class DocumentParser implements AutoCloseable {
       return run.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       run.cancel(true);
+      abandoned.incrementAndGet();
       throw new ParseException("parsing took longer than " + describe(limits.timeout()) + "; gave up");
     } catch (InterruptedException e) {
       run.cancel(true);

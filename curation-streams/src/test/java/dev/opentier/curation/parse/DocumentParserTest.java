@@ -129,4 +129,12 @@ class DocumentParserTest {
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void typesAreDetectedByTheFileNameAtTheEndOfAPathOrUri() {
+    assertThat(DocumentParser.resourceName("https://example.org/docs/guide.pdf?version=2#intro")).isEqualTo("guide.pdf");
+    assertThat(DocumentParser.resourceName("generated:notes.docx")).isEqualTo("notes.docx");
+    assertThat(DocumentParser.resourceName("C:\\reports\\q3.xlsx")).isEqualTo("q3.xlsx");
+    assertThat(DocumentParser.resourceName("file:///srv/docs/")).isEqualTo("file:///srv/docs/");
+  }
 }
