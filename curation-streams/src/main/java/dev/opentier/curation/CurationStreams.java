@@ -123,8 +123,9 @@ public final class CurationStreams implements AutoCloseable {
       DocumentIndex index = new DocumentIndex(database.dsl());
       PipelineStages stages = new PipelineStages(parser, new CurationStages(curation),
           new Chunker(embedder.tokenizer(), pipeline.chunkMaxTokens(), pipeline.chunkOverlapTokens()),
-          embedder, index, new PipelineMetrics(registry, embedder));
-      // What is held of rejected documents (redacted text, for "index anyway") is kept for a while, not for ever.
+          embedder, index, new PipelineMetrics(registry, embedder), pipeline.deadLetterContentRetention());
+      // What is held of rejected documents (redacted text, for "index anyway") and what dead letters
+      // refer to (bytes nothing redacted) are kept for a while, not for ever.
       ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "hold-expiry");
         thread.setDaemon(true);
@@ -136,8 +137,10 @@ public final class CurationStreams implements AutoCloseable {
           int expired = index.expireRejectedHolds(pipeline.rejectedHoldRetention());
           if (expired > 0) log.info("forgot what was held of {} rejected document(s) older than {} days", expired,
               pipeline.rejectedHoldRetention().toDays());
+          int letters = index.expireDeadLetterContents();
+          if (letters > 0) log.info("forgot the kept bytes of {} dead letter(s)", letters);
         } catch (RuntimeException e) {
-          log.warn("could not expire held rejected documents (tried again in an hour): {}", e.getMessage());
+          log.warn("could not expire held rejected documents or dead letters' bytes (tried again in an hour): {}", e.getMessage());
         }
       }, 1, 60, TimeUnit.MINUTES);
 

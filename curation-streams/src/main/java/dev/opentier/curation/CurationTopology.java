@@ -76,7 +76,7 @@ public final class CurationTopology {
 
     concluded
         .filter((documentId, work) -> work.failed(), Named.as("failures"))
-        .mapValues(Work::deadLetter, Named.as("dead-letter"))
+        .mapValues(stages::deadLetter, Named.as("dead-letter"))
         .to(DEAD_LETTERS.name(kafka), Produced.with(DEAD_LETTERS.keySerde(), DEAD_LETTERS.valueSerde()).withName("to-dlq"));
 
     concluded

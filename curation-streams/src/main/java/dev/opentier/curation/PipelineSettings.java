@@ -20,7 +20,8 @@ public record PipelineSettings(
     int chunkOverlapTokens,
     String healthHost,
     int healthPort,
-    Duration rejectedHoldRetention) {
+    Duration rejectedHoldRetention,
+    Duration deadLetterContentRetention) {
 
   public static final String APPLICATION_ID = "OPENTIER_STREAMS_APPLICATION_ID";
   public static final String THREADS = "OPENTIER_STREAMS_THREADS";
@@ -38,6 +39,7 @@ public record PipelineSettings(
   public static final String HEALTH_HOST = "OPENTIER_STREAMS_HOST";
   public static final String HEALTH_PORT = "OPENTIER_STREAMS_PORT";
   public static final String REJECTED_HOLD_DAYS = "OPENTIER_REJECTED_HOLD_DAYS";
+  public static final String DLQ_CONTENT_DAYS = "OPENTIER_DLQ_CONTENT_DAYS";
 
   public static PipelineSettings from(Settings settings) {
     Duration parseTimeout = settings.seconds(PARSE_TIMEOUT, 60, 1, 3600);
@@ -62,6 +64,7 @@ public record PipelineSettings(
         settings.integer(CHUNK_OVERLAP, 32, 0, 120),
         settings.string(HEALTH_HOST, "127.0.0.1"),
         settings.port(HEALTH_PORT, 8081),
-        Duration.ofDays(settings.integer(REJECTED_HOLD_DAYS, 30, 1, 3650)));
+        Duration.ofDays(settings.integer(REJECTED_HOLD_DAYS, 30, 1, 3650)),
+        Duration.ofDays(settings.integer(DLQ_CONTENT_DAYS, 7, 0, 3650)));
   }
 }

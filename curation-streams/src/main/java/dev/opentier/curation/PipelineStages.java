@@ -1,5 +1,7 @@
 package dev.opentier.curation;
 
+import static dev.opentier.platform.kafka.Topics.DOCUMENTS;
+
 import dev.opentier.curation.chunk.Chunk;
 import dev.opentier.curation.chunk.Chunker;
 import dev.opentier.curation.curate.CurationStages;
@@ -8,7 +10,12 @@ import dev.opentier.curation.parse.DocumentParsing;
 import dev.opentier.curation.parse.ParseException;
 import dev.opentier.curation.parse.ParsedDocument;
 import dev.opentier.embedding.Embedder;
+import dev.opentier.platform.pipeline.DeadLetter;
+import dev.opentier.platform.pipeline.Hashes;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +34,15 @@ public final class PipelineStages {
   private final Embedder embedder;
   private final DocumentIndex index;
   private final PipelineMetrics metrics;
+  private final Duration contentRetention;
 
+  /**
+   * @param contentRetention how long the bytes that a dead letter must not carry are kept for a
+   *     replay ({@link #deadLetter}); zero keeps none
+   */
   public PipelineStages(DocumentParsing parser, CurationStages curation, Chunker chunker, Embedder embedder, DocumentIndex index,
-      PipelineMetrics metrics) {
+      PipelineMetrics metrics, Duration contentRetention) {
+    this.contentRetention = contentRetention;
     this.parser = parser;
     this.curation = curation;
     this.chunker = chunker;
@@ -86,6 +99,37 @@ public final class PipelineStages {
   }
 
   /** Writes the outcome: the document and its chunks in one transaction, or the delete, or the failure. */
+  /**
+   * The dead letter of a failed document. Bytes that nothing has redacted (a document that failed
+   * before its text could be read; a record that was not an event) are not put on the dead-letter
+   * topic: they are kept in PostgreSQL until {@code contentRetention} has passed (not at all when it
+   * is zero) and the letter refers to them. A database outage is a passing failure, as elsewhere.
+   */
+  public DeadLetter deadLetter(Work work) {
+    DeadLetter letter = work.deadLetter();
+    byte[] unredacted;
+    String ref;
+    if (letter.rawValue() != null) {
+      unredacted = letter.rawValue();
+      ref = "record:" + Hashes.sha256Hex(unredacted);
+    } else if (letter.original() != null && letter.original().content() != null && letter.original().content().length > 0
+        && !ParsedDocument.MEDIA_TYPE.equals(letter.original().mediaType())) {
+      unredacted = DOCUMENTS.valueSerde().serializer().serialize(DOCUMENTS.baseName(), letter.original());
+      ref = "event:" + letter.documentId() + ":" + Hashes.sha256Hex(unredacted);
+    } else {
+      return letter;
+    }
+    if (contentRetention.isZero()) return letter.withContentKept(ref, null);
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(contentRetention);
+    try {
+      index.keepDeadLetterContent(ref, unredacted, expires);
+    } catch (RuntimeException e) {
+      if (PassingFailure.isPassing(e)) throw new PassingFailure("dead-letter", e);
+      throw e;
+    }
+    return letter.withContentKept(ref, expires.toInstant());
+  }
+
   public Work index(Work work) {
     if (work.event() == null) return work; // not a document: nothing to write, it goes to the dead letters
     long started = System.nanoTime();

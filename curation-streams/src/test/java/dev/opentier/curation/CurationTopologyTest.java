@@ -2,6 +2,7 @@ package dev.opentier.curation;
 
 import static dev.opentier.embedding.Vectors.cosine;
 import static dev.opentier.platform.db.schema.Tables.CHUNKS;
+import static dev.opentier.platform.db.schema.Tables.DEAD_LETTER_CONTENTS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENT_HOLDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,7 @@ import dev.opentier.platform.kafka.JsonSerde;
 import dev.opentier.platform.kafka.KafkaSettings;
 import dev.opentier.platform.kafka.Topics;
 import dev.opentier.platform.pipeline.CurationProfile;
+import dev.opentier.platform.pipeline.DeadLetter;
 import dev.opentier.platform.pipeline.DocumentEvent;
 import dev.opentier.platform.pipeline.ProgressEvent.Outcome;
 import dev.opentier.platform.pipeline.Rejection;
@@ -33,6 +35,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -103,7 +106,7 @@ class CurationTopologyTest {
     KafkaSettings kafka = KafkaSettings.from(Settings.of(Map.of()));
     CurationSettings curation = CurationSettings.from(Settings.of(curationSettings));
     PipelineStages stages = new PipelineStages(parser, new CurationStages(curation), new Chunker(embedder.tokenizer(), 256, 32),
-        embedder, new DocumentIndex(db), new PipelineMetrics(new SimpleMeterRegistry(), embedder));
+        embedder, new DocumentIndex(db), new PipelineMetrics(new SimpleMeterRegistry(), embedder), Duration.ofDays(7));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "curation-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -251,6 +254,71 @@ class CurationTopologyTest {
     var redacted = db.select(CHUNKS.CONTEXT, CHUNKS.TEXT).from(CHUNKS).where(CHUNKS.DOCUMENT_ID.eq("contact")).fetchOne();
     String embeddedText = redacted.value1().isEmpty() ? redacted.value2() : redacted.value1() + "\n" + redacted.value2();
     assertThat(cosine(embedded, embedder.embedAll(List.of(embeddedText)).getFirst())).isGreaterThan(0.999);
+  }
+
+  @Test
+  void aDeadLetterNeverCarriesBytesNothingRedactedTheyAreKeptApartUntilTheyExpire() {
+    db.deleteFrom(DEAD_LETTER_CONTENTS).execute();
+    KafkaSettings kafka = KafkaSettings.from(Settings.of(Map.of()));
+    TestOutputTopic<String, byte[]> letters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(kafka), Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer());
+    // Not valid text (a NUL byte), so it fails before the PII stage could read and redact it.
+    put("broken", "Write to jane.doe@example.com or call (650) 253-0000.\u0000 Card 4111 1111 1111 1111.");
+
+    assertThat(status("broken")).isEqualTo("failed");
+    byte[] record = letters.readValue();
+    assertThat(new String(record, StandardCharsets.UTF_8)).doesNotContain("jane.doe", "253-0000", "4111 1111");
+    DeadLetter letter = new JsonSerde<>(DeadLetter.class).deserializer().deserialize("", record);
+    assertThat(letter.original().content()).isEmpty();
+    assertThat(letter.contentRef()).startsWith("event:broken:");
+    assertThat(letter.contentExpiresAt()).isBetween(Instant.now().plus(Duration.ofDays(6)), Instant.now().plus(Duration.ofDays(8)));
+    assertThat(letter.replayable(Instant.now())).isTrue();
+    byte[] kept = db.fetchValue(DEAD_LETTER_CONTENTS.CONTENT, DEAD_LETTER_CONTENTS.ID.eq(letter.contentRef()));
+    assertThat(Topics.DOCUMENTS.valueSerde().deserializer().deserialize("", kept).content())
+        .isEqualTo("Write to jane.doe@example.com or call (650) 253-0000.\u0000 Card 4111 1111 1111 1111.".getBytes(StandardCharsets.UTF_8));
+
+    // once expired, the bytes are deleted and the letter can no longer be replayed
+    db.update(DEAD_LETTER_CONTENTS).set(DEAD_LETTER_CONTENTS.EXPIRES_AT, OffsetDateTime.now().minusMinutes(1)).execute();
+    assertThat(new DocumentIndex(db).expireDeadLetterContents()).isEqualTo(1);
+    assertThat(db.fetchCount(DEAD_LETTER_CONTENTS)).isZero();
+    assertThat(letter.replayable(letter.contentExpiresAt().plusSeconds(1))).isFalse();
+  }
+
+  /**
+   * Personal data planted in every kind of document that leaves something at rest (a rejected
+   * document's hold, a duplicate's hold, a dead letter of a document failing before and after it
+   * could be redacted, the rejections topic) is in none of them.
+   */
+  @Test
+  void noHoldAndNoDeadLetterKeepsPersonalDataThePiiStageRedacts() {
+    KafkaSettings kafka = KafkaSettings.from(Settings.of(Map.of()));
+    TestOutputTopic<String, byte[]> letters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(kafka), Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer());
+    TestOutputTopic<String, byte[]> rejections = driver.createOutputTopic(Topics.DOCUMENTS_REJECTED.name(kafka), Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer());
+    String personal = " Write to jane.doe@example.com or call (650) 253-0000; pay with card 4111 1111 1111 1111.";
+    put("spam", Prose.BEES + personal + " buy cheap watches online now".repeat(40), CurationProfile.PRETRAINING);
+    put("original", Prose.VOLCANO + personal);
+    put("copy", Prose.VOLCANO + personal);
+    put("binary", "Broken text." + personal + "\u0000");
+    put("two-words", "Hello there." + personal);
+    assertThat(List.of(status("spam"), status("copy"), status("binary"))).containsExactly("rejected", "duplicate", "failed");
+
+    List<String> atRest = new java.util.ArrayList<>();
+    db.select(DOCUMENT_HOLDS.EVENT).from(DOCUMENT_HOLDS).fetch(DOCUMENT_HOLDS.EVENT).forEach(held -> atRest.add(readable(held)));
+    letters.readValuesToList().forEach(letter -> atRest.add(readable(letter)));
+    rejections.readValuesToList().forEach(rejection -> atRest.add(readable(rejection)));
+    assertThat(atRest).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(atRest).allSatisfy(text -> assertThat(text).doesNotContain("jane.doe@example.com", "253-0000", "4111 1111 1111 1111"));
+  }
+
+  /** Stored bytes as text, with held contents (base64 in JSON) decoded too. */
+  private static String readable(byte[] stored) {
+    String text = new String(stored, StandardCharsets.UTF_8);
+    StringBuilder decoded = new StringBuilder(text);
+    java.util.regex.Matcher base64 = java.util.regex.Pattern.compile("\"([A-Za-z0-9+/]{40,}={0,2})\"").matcher(text);
+    while (base64.find()) decoded.append('\n').append(new String(java.util.Base64.getDecoder().decode(base64.group(1)), StandardCharsets.UTF_8));
+    return decoded.toString();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.opentier.curation.dedup;
 
+import dev.opentier.platform.pipeline.Hashes;
 import dev.opentier.curation.Work;
 import dev.opentier.curation.curate.CurationRecord;
 import dev.opentier.platform.kafka.JsonSerde;
@@ -119,11 +120,7 @@ public final class Deduplication {
 
   /** The hash of a normalised text: the exact-duplicate key. */
   public static String textHash(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Hashes.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String scope(DocumentEvent event) {

@@ -1,6 +1,7 @@
 package dev.opentier.curation.index;
 
 import static dev.opentier.platform.db.schema.Tables.CHUNKS;
+import static dev.opentier.platform.db.schema.Tables.DEAD_LETTER_CONTENTS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENTS;
 import static dev.opentier.platform.db.schema.Tables.DOCUMENT_HOLDS;
 import static dev.opentier.platform.db.schema.Tables.INGESTION_JOBS;
@@ -123,6 +124,25 @@ public final class DocumentIndex {
         .where(DOCUMENT_HOLDS.HELD_AT.lt(before))
         .and(DOCUMENT_HOLDS.DOCUMENT_ID.in(DSL.select(DOCUMENTS.ID).from(DOCUMENTS).where(DOCUMENTS.STATUS.eq("rejected"))))
         .execute();
+  }
+
+  /**
+   * Keeps bytes a dead letter must not carry until {@code expires}; idempotent (a replayed stream
+   * task keeps the same bytes under the same id, and the later expiry wins).
+   */
+  public void keepDeadLetterContent(String ref, byte[] content, OffsetDateTime expires) {
+    dsl.insertInto(DEAD_LETTER_CONTENTS)
+        .set(DEAD_LETTER_CONTENTS.ID, ref)
+        .set(DEAD_LETTER_CONTENTS.CONTENT, content)
+        .set(DEAD_LETTER_CONTENTS.EXPIRES_AT, expires)
+        .onConflict(DEAD_LETTER_CONTENTS.ID)
+        .doUpdate().set(DEAD_LETTER_CONTENTS.EXPIRES_AT, DSL.greatest(DEAD_LETTER_CONTENTS.EXPIRES_AT, DSL.excluded(DEAD_LETTER_CONTENTS.EXPIRES_AT)))
+        .execute();
+  }
+
+  /** Deletes the dead letters' kept bytes that have expired; how many. */
+  public int expireDeadLetterContents() {
+    return dsl.deleteFrom(DEAD_LETTER_CONTENTS).where(DEAD_LETTER_CONTENTS.EXPIRES_AT.le(OffsetDateTime.now())).execute();
   }
 
   private boolean belongsToAnother(DocumentEvent event) {

@@ -54,16 +54,17 @@ public final class DlqCommand implements Callable<Integer> {
       System.out.printf("%d dead letter(s)%n", letters.size());
       return 0;
     }
-    DeadLetters.Replay replay = DeadLetters.replayable(letters);
-    if (replay.events().isEmpty()) {
-      System.out.printf("nothing to replay (%d dead letter(s) were not valid events and cannot be replayed)%n", replay.unreplayable());
-      return 0;
-    }
     try (Database database = Database.connect(DatabaseSettings.from(settings), "ingest");
          Ingestion ingestion = new Ingestion(database.dsl(), kafka)) {
+      DeadLetters.Replay replay = DeadLetters.replayable(letters, database.dsl());
+      if (replay.events().isEmpty()) {
+        System.out.printf("nothing to replay (%d dead letter(s) cannot be replayed: not valid events, or their kept bytes expired)%n",
+            replay.unreplayable());
+        return 0;
+      }
       UUID replayJob = ingestion.replay(replay.events(), null);
       System.out.printf("job %s: replayed %d document(s)%s%n", replayJob, replay.events().size(),
-          replay.unreplayable() == 0 ? "" : "; " + replay.unreplayable() + " invalid record(s) cannot be replayed");
+          replay.unreplayable() == 0 ? "" : "; " + replay.unreplayable() + " cannot be replayed (not valid events, or their kept bytes expired)");
     }
     return 0;
   }

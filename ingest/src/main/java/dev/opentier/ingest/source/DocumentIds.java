@@ -1,5 +1,6 @@
 package dev.opentier.ingest.source;
 
+import dev.opentier.platform.pipeline.Hashes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,10 +37,6 @@ public final class DocumentIds {
   }
 
   public static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return Hashes.sha256Hex(bytes);
   }
 }

@@ -106,7 +106,7 @@ public final class OpsRoutes implements AutoCloseable {
     List<LetterView> newest = all.stream()
         .sorted(Comparator.comparing(DeadLetter::failedAt, Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
         .limit(limit)
-        .map(l -> new LetterView(l.documentId(), l.jobId(), l.stage(), l.reason(), l.source(), l.uri(), l.failedAt(), l.original() != null))
+        .map(l -> new LetterView(l.documentId(), l.jobId(), l.stage(), l.reason(), l.source(), l.uri(), l.failedAt(), l.replayable(Instant.now())))
         .toList();
     ctx.json(new Letters(all.size(), newest));
   }
@@ -115,7 +115,8 @@ public final class OpsRoutes implements AutoCloseable {
   public void replay(Context ctx) {
     Principal admin = principal(ctx);
     ReplayInput input = ctx.body().isBlank() ? new ReplayInput(null, null) : ctx.bodyAsClass(ReplayInput.class);
-    DeadLetters.Replay replay = DeadLetters.replayable(filtered(input.jobId() == null ? null : input.jobId().toString(), input.documentId()));
+    DeadLetters.Replay replay = DeadLetters.replayable(filtered(input.jobId() == null ? null : input.jobId().toString(), input.documentId()),
+        db);
     UUID job = replay.events().isEmpty() ? null : ingestion.replay(replay.events(), admin.userId());
     accounts.audit(admin.userId(), "ops.dlq.replay", "ingestion_job", job == null ? null : job.toString(), ClientAddress.of(ctx),
         RequestIds.of(ctx));

@@ -184,11 +184,17 @@ class PipelineIT {
     assertThat(letters).allSatisfy(l -> {
       assertThat(l.reason()).isNotBlank();
       assertThat(l.original()).as("replayable").isNotNull();
+      assertThat(l.original().content() == null || l.original().content().length == 0).as("no unredacted bytes on the topic").isTrue();
       assertThat(l.uri()).startsWith("file:");
     });
 
-    // Replaying the dead letters runs them through the pipeline again, as a job of their own.
-    JobProgress replayed = harness.await(harness.ingestion.replay(letters.stream().map(DeadLetter::original).toList(), null));
+    // Replaying the dead letters runs them through the pipeline again, as a job of their own (their
+    // bytes come from where curation-streams kept them apart).
+    DeadLetters.Replay replay = DeadLetters.replayable(letters, db);
+    assertThat(replay.unreplayable()).isZero();
+    assertThat(replay.events()).filteredOn(e -> e.uri().endsWith("binary.txt")).singleElement()
+        .satisfies(e -> assertThat(e.content()).hasSize(9));
+    JobProgress replayed = harness.await(harness.ingestion.replay(replay.events(), null));
     assertThat(replayed.expected()).isEqualTo(5);
     assertThat(replayed.failed()).isEqualTo(5);
     assertThat(replayed.problems()).extracting(JobProgress.Problem::documentId)
