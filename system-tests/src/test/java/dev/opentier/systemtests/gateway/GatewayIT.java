@@ -393,6 +393,55 @@ class GatewayIT {
     assertThat(Api.json(alone).get("error").asText()).isEqualTo("file_too_large");
   }
 
+  /**
+   * One maximum end to end: a file of exactly the maximum (20 MiB: a saved web page whose bulk is an
+   * embedded picture) is indexed from an upload and from the CLI (run as the launcher runs it); one
+   * byte more is refused with the limit named, by both.
+   */
+  @Test
+  @Order(8)
+  void aFileOfExactlyTheMaximumIsIndexedFromAnUploadAndFromTheCli() throws Exception {
+    int maximum = 20 * 1024 * 1024;
+    byte[] page = savedPage("Harbour upload", maximum);
+    HttpResponse<String> uploaded = api.upload(alice, List.of(new Api.Upload("harbour-upload.html", "text/html", page)), "private");
+    assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(202);
+    var job = pipeline.await(java.util.UUID.fromString(Api.json(uploaded).get("job_id").asText()));
+    assertThat(job.indexed()).as(job.toString()).isEqualTo(1);
+
+    Path folder = Files.createTempDirectory("opentier-sizes");
+    Files.write(folder.resolve("harbour-cli.html"), savedPage("Harbour command line", maximum));
+    Files.write(folder.resolve("harbour-over.html"), savedPage("Harbour too big", maximum + 1));
+    Path log = folder.resolve("cli.log");
+    ProcessBuilder cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "-cp", System.getProperty("java.class.path"), "dev.opentier.ingest.cli.IngestCommand", folder.toString(), "--include", "*.html",
+        "--visibility", "private", "--owner", "alice@example.org", "--wait", "--timeout", "600");
+    cli.environment().keySet().removeIf(key -> key.startsWith("OPENTIER_"));
+    cli.environment().putAll(pipeline.env);
+    cli.redirectErrorStream(true).redirectOutput(log.toFile());
+    Process run = cli.start();
+    assertThat(run.waitFor(10, TimeUnit.MINUTES)).as("the CLI finished").isTrue();
+    String output = Files.readString(log);
+    assertThat(output).contains("indexed 1,").contains("failed 1").contains("over the ingest limit of " + maximum + " bytes");
+    assertThat(run.exitValue()).as(output).isEqualTo(1); // --wait exits 1 when a document failed
+    var db = pipeline.database.dsl();
+    assertThat(db.select(DOCUMENTS.STATUS).from(DOCUMENTS).where(DOCUMENTS.TITLE.in("Harbour upload", "Harbour command line"))
+        .fetch(DOCUMENTS.STATUS)).containsExactly("indexed", "indexed");
+  }
+
+  /** A saved web page of exactly {@code bytes}: a short article and a picture embedded as a data: URI. */
+  private static byte[] savedPage(String title, int bytes) {
+    String head = "<!DOCTYPE html><html><head><title>" + title + "</title></head><body><main><h1>" + title + "</h1><p>"
+        + Fixtures.prose(TOPIC + " " + title.toLowerCase(java.util.Locale.ROOT), 120) + "</p><img alt=\"the harbour\" src=\"data:image/png;base64,";
+    String tail = "\"></main></body></html>";
+    byte[] page = new byte[bytes];
+    byte[] start = head.getBytes(StandardCharsets.UTF_8);
+    byte[] end = tail.getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(start, 0, page, 0, start.length);
+    java.util.Arrays.fill(page, start.length, bytes - end.length, (byte) 'A');
+    System.arraycopy(end, 0, page, bytes - end.length, end.length);
+    return page;
+  }
+
   @Test
   @Order(6)
   void metricsCountRequestsByRouteTemplate() throws Exception {
