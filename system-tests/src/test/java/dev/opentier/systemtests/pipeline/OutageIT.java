@@ -22,54 +22,78 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PostgreSQL really stopped and started again in the middle of a job, with curation-streams as a
- * process of its own: the documents in flight are not failed but retried once the database is
- * back, so every document is indexed exactly once, none failed, and the dead-letter topic stays
- * empty. Needs the right to restart the local cluster (root, as CI runs); skipped otherwise.
+ * Outages in the middle of a 2,000-document job, with curation-streams as a process of its own:
+ * PostgreSQL really stopped and started again, and separately the Kafka broker killed (kill -9)
+ * and started again. The documents in flight are not failed but retried once the dependency is
+ * back, so every document is indexed exactly once with exactly its chunks, none failed, and the
+ * dead-letter topic stays empty. Restarting PostgreSQL needs the right to restart the local
+ * cluster (root, as CI runs); that drill is skipped otherwise.
  */
 class OutageIT {
-  private static final int DOCUMENTS_IN_JOB = 400;
+  private static final int DOCUMENTS_IN_JOB = 2_000;
+  /** How long a dependency stays down: longer than a connection is waited for (5 s), so stages meet errors, not a slow pool. */
+  private static final long OUTAGE_MILLIS = 12_000;
 
   @TempDir Path temp;
   private PipelineHarness harness;
   private Process pipeline;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    Assumptions.assumeTrue(LocalPostgres.canRestart(), "restarting the local PostgreSQL cluster needs root and pg_ctlcluster");
-    harness = new PipelineHarness(Map.of("OPENTIER_STREAMS_THREADS", "2", "OPENTIER_PARSE_TIMEOUT_SECONDS", "5"));
-  }
+  private DrillBroker broker;
 
   @AfterEach
   void tearDown() throws Exception {
     if (pipeline != null) pipeline.destroyForcibly();
-    LocalPostgres.start(); // whatever happened, the rest of the suite needs it
+    if (LocalPostgres.canRestart()) LocalPostgres.start(); // whatever happened, the rest of the suite needs it
     if (harness != null) harness.close();
+    if (broker != null) broker.close();
   }
 
   @Test
   void aDatabaseRestartMidJobFailsNothingAndIndexesEveryDocumentOnce() throws Exception {
-    pipeline = harness.startPipelineProcess("outage", temp);
-    UUID job = harness.ingestion.submit(Fixtures.generated("outage", DOCUMENTS_IN_JOB),
-        new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false), (documents, bytes) -> {});
-    DSLContext db = harness.database.dsl();
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-        .until(() -> db.fetchCount(DOCUMENTS) >= DOCUMENTS_IN_JOB / 5);
+    Assumptions.assumeTrue(LocalPostgres.canRestart(), "restarting the local PostgreSQL cluster needs root and pg_ctlcluster");
+    harness = new PipelineHarness(Map.of("OPENTIER_STREAMS_THREADS", "2", "OPENTIER_PARSE_TIMEOUT_SECONDS", "5"));
+    UUID job = startJobAndAwaitAFifth("database");
 
     LocalPostgres.stop();
-    // Down for longer than a connection may be waited for (5 s): the stages that read or write
-    // PostgreSQL meet errors, not just a slow pool.
-    Thread.sleep(12_000); // the outage's length, not synchronisation
+    Thread.sleep(OUTAGE_MILLIS); // the outage's length, not synchronisation
     LocalPostgres.start();
 
-    // The database's answers fail while it restarts: poll through them.
+    assertEveryDocumentIndexedOnce(job);
+  }
+
+  @Test
+  void aBrokerKilledAndRestartedMidJobFailsNothingAndIndexesEveryDocumentOnce() throws Exception {
+    broker = DrillBroker.start(temp.resolve("broker"));
+    harness = new PipelineHarness(Map.of("OPENTIER_STREAMS_THREADS", "2", "OPENTIER_PARSE_TIMEOUT_SECONDS", "5",
+        "OPENTIER_KAFKA_BOOTSTRAP", broker.bootstrap()));
+    UUID job = startJobAndAwaitAFifth("broker");
+
+    broker.kill();
+    Thread.sleep(OUTAGE_MILLIS); // the outage's length, not synchronisation
+    broker.start();
+
+    assertEveryDocumentIndexedOnce(job);
+  }
+
+  private UUID startJobAndAwaitAFifth(String name) throws Exception {
+    pipeline = harness.startPipelineProcess(name, temp);
+    UUID job = harness.ingestion.submit(Fixtures.generated(name, DOCUMENTS_IN_JOB),
+        new Ingestion.Options(DocumentEvent.Visibility.PUBLIC, null, null, false), (documents, bytes) -> {});
+    DSLContext db = harness.database.dsl();
+    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+        .until(() -> db.fetchCount(DOCUMENTS) >= DOCUMENTS_IN_JOB / 5);
+    assertThat(harness.ingestion.progress(job).finished()).as("the outage comes in the middle of the job").isFalse();
+    return job;
+  }
+
+  private void assertEveryDocumentIndexedOnce(UUID job) {
+    DSLContext db = harness.database.dsl();
+    // The dependency's answers fail while it restarts: poll through them.
     AtomicReference<JobProgress> done = new AtomicReference<>();
-    await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+    await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
       done.set(harness.ingestion.progress(job));
       return done.get().finished();
     });
@@ -85,7 +109,6 @@ class OutageIT {
     List<?> letters = DeadLetters.readAll(harness.kafka);
     assertThat(letters).isEmpty();
   }
-
 
   /** The local PostgreSQL cluster the tests use, stopped and started with Debian's pg_ctlcluster. */
   static final class LocalPostgres {
