@@ -66,6 +66,10 @@ public final class CurationStreams implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, pipeline.stateDir().toString());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) pipeline.commitInterval().toMillis());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+    props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(kafka.minInsyncReplicas()));
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, pipeline.standbyReplicas());
+    // Static membership (Kafka Streams names each thread's member after it).
+    pipeline.instanceId().ifPresent(id -> props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
     // A task reads documents and de-duplication verdicts; nothing needs their timestamps aligned,
     // so it never idles waiting for one of them while the other has records.
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
@@ -168,6 +172,8 @@ public final class CurationStreams implements AutoCloseable {
           () -> streams.state().isRunningOrRebalancing() || streams.state() == KafkaStreams.State.CREATED,
           registry::scrape, MetricsAccess.from(settings));
       streams.start();
+      // The operations view finds every running instance here (its heartbeat stops when it does).
+      resources.add(PipelineInstances.register(database.dsl(), pipeline, health.port()));
       log.info("curation-streams running ({} stream threads, health and /metrics on http://{}:{})",
           pipeline.streamThreads(), pipeline.healthHost(), health.port());
       return new CurationStreams(resources, streams, health);

@@ -4,6 +4,7 @@ import dev.opentier.curation.parse.DocumentParser;
 import dev.opentier.platform.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** curation-streams' own settings. */
 public record PipelineSettings(
@@ -21,7 +22,10 @@ public record PipelineSettings(
     String healthHost,
     int healthPort,
     Duration rejectedHoldRetention,
-    Duration deadLetterContentRetention) {
+    Duration deadLetterContentRetention,
+    int standbyReplicas,
+    Optional<String> instanceId,
+    Optional<String> advertisedUrl) {
 
   public static final String APPLICATION_ID = "OPENTIER_STREAMS_APPLICATION_ID";
   public static final String THREADS = "OPENTIER_STREAMS_THREADS";
@@ -40,6 +44,9 @@ public record PipelineSettings(
   public static final String HEALTH_PORT = "OPENTIER_STREAMS_PORT";
   public static final String REJECTED_HOLD_DAYS = "OPENTIER_REJECTED_HOLD_DAYS";
   public static final String DLQ_CONTENT_DAYS = "OPENTIER_DLQ_CONTENT_DAYS";
+  public static final String STANDBY_REPLICAS = "OPENTIER_STREAMS_STANDBY_REPLICAS";
+  public static final String INSTANCE_ID = "OPENTIER_STREAMS_INSTANCE_ID";
+  public static final String ADVERTISED_URL = "OPENTIER_STREAMS_ADVERTISED_URL";
 
   public static PipelineSettings from(Settings settings) {
     Duration parseTimeout = settings.seconds(PARSE_TIMEOUT, 60, 1, 3600);
@@ -65,6 +72,12 @@ public record PipelineSettings(
         settings.string(HEALTH_HOST, "127.0.0.1"),
         settings.port(HEALTH_PORT, 8081),
         Duration.ofDays(settings.integer(REJECTED_HOLD_DAYS, 30, 1, 3650)),
-        Duration.ofDays(settings.integer(DLQ_CONTENT_DAYS, 7, 0, 3650)));
+        Duration.ofDays(settings.integer(DLQ_CONTENT_DAYS, 7, 0, 3650)),
+        // a warm copy of each task's state on another instance, for a quick hand-over when one dies
+        settings.integer(STANDBY_REPLICAS, 0, 0, 5),
+        // a stable name (static membership: a restarted instance takes its partitions back without a rebalance)
+        settings.optional(INSTANCE_ID).map(String::strip).filter(id -> !id.isEmpty()),
+        // where the operations view reaches this instance's /metrics (default: its own host and port)
+        settings.optional(ADVERTISED_URL).map(String::strip).filter(url -> !url.isEmpty()));
   }
 }

@@ -82,8 +82,12 @@ public final class QueryApi implements AutoCloseable {
     Resources resources = new Resources();
     try {
       Database database = resources.add(Database.connect(databaseSettings, "query-api"));
-      int applied = new Migrations(database.dataSource()).apply();
-      log.info("database {}: {} migration(s) applied", databaseSettings.displayUrl(), applied);
+      if (own.migrate()) {
+        int applied = new Migrations(database.dataSource()).apply();
+        log.info("database {}: {} migration(s) applied", databaseSettings.displayUrl(), applied);
+      } else {
+        new Migrations(database.dataSource()).requireCurrent();
+      }
 
       KafkaCluster kafka = resources.add(new KafkaCluster(kafkaSettings));
       kafka.requireReachable(Duration.ofSeconds(10));

@@ -68,7 +68,7 @@ public final class KafkaCluster implements AutoCloseable {
     for (Topic<?, ?> topic : Topics.ALL) {
       if (existing.contains(topic.name(settings))) continue;
       missing.add(new NewTopic(topic.name(settings), topic.partitions(settings), settings.replicationFactor())
-          .configs(topic.configs()));
+          .configs(withMinInsync(topic.configs())));
     }
     if (!missing.isEmpty()) {
       admin.createTopics(missing).all().get();
@@ -99,5 +99,11 @@ public final class KafkaCluster implements AutoCloseable {
   @Override
   public void close() {
     admin.close(Duration.ofSeconds(5));
+  }
+
+  private Map<String, String> withMinInsync(Map<String, String> configs) {
+    Map<String, String> all = new java.util.HashMap<>(configs);
+    all.put(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas()));
+    return all;
   }
 }

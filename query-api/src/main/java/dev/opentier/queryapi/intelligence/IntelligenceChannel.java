@@ -61,6 +61,10 @@ public final class IntelligenceChannel implements AutoCloseable {
         // answer token. So an asynchronous observer must not block: ChatCall only queues, and the
         // title's database write runs on a thread of its own.
         .directExecutor()
+        // A name with several addresses (several intelligence instances behind one DNS name, a
+        // Kubernetes headless Service) gets its calls spread over all of them; one that stops
+        // answering is left out until it is back.
+        .defaultLoadBalancingPolicy("round_robin")
         .intercept(new RequestIdInterceptor())
         .keepAliveTime(30, TimeUnit.SECONDS)
         .build();

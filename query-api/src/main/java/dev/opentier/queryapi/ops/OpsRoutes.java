@@ -1,6 +1,7 @@
 package dev.opentier.queryapi.ops;
 
 import static dev.opentier.platform.db.schema.Tables.INGESTION_JOB_CURATION_SUMMARY;
+import static dev.opentier.platform.db.schema.Tables.PIPELINE_INSTANCES;
 import static dev.opentier.queryapi.auth.AuthGuard.principal;
 
 import dev.opentier.ingest.job.DeadLetters;
@@ -16,13 +17,16 @@ import dev.opentier.queryapi.edge.RequestIds;
 import dev.opentier.queryapi.edge.SseStreams;
 import dev.opentier.queryapi.health.Readiness;
 import io.javalin.http.Context;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -61,6 +65,8 @@ public final class OpsRoutes implements AutoCloseable {
 
   public record Replayed(UUID jobId, int documents, int unreplayable) {}
 
+  /** Three missed heartbeats (curation-streams beats every 10 s). */
+  private static final Duration INSTANCE_STALE_AFTER = Duration.ofSeconds(30);
   private final DSLContext db;
   private final Readiness readiness;
   private final PipelineSampler sampler;
@@ -77,12 +83,34 @@ public final class OpsRoutes implements AutoCloseable {
     this.settings = settings;
     this.db = db;
     this.readiness = readiness;
-    this.sampler = new PipelineSampler(settings.pipelineMetrics(), settings.sampleInterval(), settings.metricsAccess().authorization());
+    this.sampler = new PipelineSampler(settings.pipelineMetrics().<Supplier<List<URI>>>map(urls -> () -> urls).orElse(this::runningInstances),
+        settings.sampleInterval(), settings.metricsAccess().authorization());
     this.lag = new ConsumerLag(admin, settings.streamsApplicationId(), Topics.DOCUMENTS.name(kafka));
     this.kafka = kafka;
     this.ingestion = ingestion;
     this.streams = streams;
     this.accounts = accounts;
+  }
+
+  /** The metrics endpoints of the curation-streams instances whose heartbeat is recent (each registers itself). */
+  private List<URI> runningInstances() {
+    try {
+      return db.select(PIPELINE_INSTANCES.METRICS_URL).from(PIPELINE_INSTANCES)
+          .where(PIPELINE_INSTANCES.HEARTBEAT_AT.gt(OffsetDateTime.now().minus(INSTANCE_STALE_AFTER)))
+          .orderBy(PIPELINE_INSTANCES.INSTANCE_ID)
+          .fetch(PIPELINE_INSTANCES.METRICS_URL).stream()
+          .flatMap(url -> {
+            try {
+              return java.util.stream.Stream.of(OpsSettings.metricsUrl(url));
+            } catch (RuntimeException e) {
+              return java.util.stream.Stream.empty(); // not an http(s) address: never asked
+            }
+          })
+          .toList();
+    } catch (RuntimeException e) {
+      log.warn("could not read the running pipeline instances: {}", e.getMessage());
+      return List.of();
+    }
   }
 
   public void overview(Context ctx) {

@@ -8,12 +8,13 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the operations view looks: the curation-streams instances' metrics endpoints, their Kafka
  * Streams application id (the consumer group whose lag is shown), and how often it samples.
  */
-public record OpsSettings(List<URI> pipelineMetrics, String streamsApplicationId, Duration sampleInterval, MetricsAccess metricsAccess) {
+public record OpsSettings(Optional<List<URI>> pipelineMetrics, String streamsApplicationId, Duration sampleInterval, MetricsAccess metricsAccess) {
   public static final String PIPELINE_METRICS = "OPENTIER_PIPELINE_METRICS_URLS";
   /** The same setting curation-streams reads: its consumer group is named after it. */
   public static final String STREAMS_APPLICATION_ID = "OPENTIER_STREAMS_APPLICATION_ID";
@@ -22,16 +23,16 @@ public record OpsSettings(List<URI> pipelineMetrics, String streamsApplicationId
   public static final String SAMPLE_SECONDS = "OPENTIER_OPS_SAMPLE_SECONDS";
 
   public static OpsSettings from(Settings settings) {
-    String local = "http://127.0.0.1:" + settings.port(STREAMS_PORT, 8081) + "/metrics";
-    List<URI> urls = Arrays.stream(settings.string(PIPELINE_METRICS, local).split(","))
+    // Unset: every running instance is found in pipeline_instances, where each registers itself.
+    Optional<List<URI>> urls = settings.optional(PIPELINE_METRICS).map(given -> Arrays.stream(given.split(","))
         .map(String::strip).filter(u -> !u.isEmpty())
         .map(OpsSettings::metricsUrl)
-        .toList();
+        .toList());
     return new OpsSettings(urls, settings.string(STREAMS_APPLICATION_ID, "opentier-curation"), settings.seconds(SAMPLE_SECONDS, 2, 1, 60),
         MetricsAccess.from(settings));
   }
 
-  private static URI metricsUrl(String given) {
+  static URI metricsUrl(String given) {
     try {
       URI uri = new URI(given);
       if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) return uri;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,7 +36,7 @@ final class PipelineSampler implements AutoCloseable {
   record Rates(Map<String, Double> stageDocumentsPerSecond, Map<String, Double> stageFailuresPerSecond, Map<String, Double> outcomesPerSecond,
                double chunksPerSecond, double windowSeconds) {}
 
-  private final List<URI> urls;
+  private final Supplier<List<URI>> urls;
   private final Duration interval;
   /** The metrics token, sent when one is set (curation-streams asks it of non-loopback scrapers). */
   private final Optional<String> authorization;
@@ -43,7 +44,8 @@ final class PipelineSampler implements AutoCloseable {
   private final Deque<Snapshot> history = new ArrayDeque<>();
   private ScheduledExecutorService timer;
 
-  PipelineSampler(List<URI> urls, Duration interval, Optional<String> authorization) {
+  /** @param urls the instances' metrics endpoints, asked again at every sample (instances come and go) */
+  PipelineSampler(Supplier<List<URI>> urls, Duration interval, Optional<String> authorization) {
     this.authorization = authorization;
     this.urls = urls;
     this.interval = interval;
@@ -102,7 +104,7 @@ final class PipelineSampler implements AutoCloseable {
     Map<String, Double> counters = new HashMap<>();
     Map<String, Boolean> instances = new LinkedHashMap<>();
     Map<String, String> embedding = new LinkedHashMap<>();
-    for (URI url : urls) {
+    for (URI url : urls.get()) {
       try {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2));
         authorization.ifPresent(value -> request.header("Authorization", value));
