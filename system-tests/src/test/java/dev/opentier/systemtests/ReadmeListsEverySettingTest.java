@@ -38,6 +38,8 @@ class ReadmeListsEverySettingTest {
     return (path.contains("/src/main/") && path.endsWith(".java"))
         || path.endsWith("ScratchDatabase.java") || path.endsWith("TestBroker.java")
         || (path.startsWith("scripts/") && path.endsWith(".sh"))
+        // the deployment files: compose, the images' scripts, the Kubernetes manifests
+        || (path.startsWith("docker/") && !path.startsWith("docker/k8s/overlays/example/internal/"))
         || path.endsWith("logback.xml");
   }
 

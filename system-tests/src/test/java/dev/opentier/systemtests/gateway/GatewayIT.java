@@ -153,6 +153,9 @@ class GatewayIT {
     assertThat(overview.get("embedding").get("device").asText()).isEqualTo("cpu");
     assertThat(overview.get("components").get("database").asText()).isEqualTo("up");
     assertThat(overview.get("components").get("intelligence").asText()).isEqualTo("up");
+    // the pipeline instance was found by itself (it registered in pipeline_instances), not from a setting
+    assertThat(overview.get("components").get("curation-streams http://127.0.0.1:" + pipeline.env.get("OPENTIER_STREAMS_PORT") + "/metrics").asText())
+        .as(overview.get("components").toString()).isEqualTo("up");
 
     // Alice's documents are searchable by her, not by Bob
     JsonNode mine = Api.json(api.send("GET", "/api/documents?status=indexed&limit=200", null, alice));
