@@ -20,7 +20,9 @@ import dev.opentier.queryapi.auth.AuthSettings;
 import dev.opentier.queryapi.auth.PasswordHasher;
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.queryapi.chat.ChatRoutes;
+import dev.opentier.queryapi.documents.CrawlWorkers;
 import dev.opentier.queryapi.documents.DocumentRoutes;
+import dev.opentier.ingest.job.CrawlQueue;
 import dev.opentier.queryapi.documents.UploadSettings;
 import dev.opentier.queryapi.jobs.JobRoutes;
 import dev.opentier.queryapi.ops.OpsRoutes;
@@ -115,9 +117,11 @@ public final class QueryApi implements AutoCloseable {
       ChatRoutes chat = new ChatRoutes(settings, new Conversations(database.dsl()), intelligence, streams, metrics.registry());
       Ingestion ingestion = resources.add(new Ingestion(database.dsl(), kafkaSettings));
       UploadSettings uploads = UploadSettings.from(settings);
-      ExecutorService crawls = Executors.newVirtualThreadPerTaskExecutor();
-      resources.add(crawls::shutdownNow);
-      DocumentRoutes documents = new DocumentRoutes(database.dsl(), ingestion, uploads, crawls, GatewayApp.mapper(), accounts);
+      // Crawls wait in PostgreSQL for a worker of any gateway; this gateway runs a few of them.
+      CrawlQueue crawlQueue = new CrawlQueue(database.dsl());
+      CrawlWorkers crawlWorkers = resources.add(new CrawlWorkers(crawlQueue, ingestion, settings.integer(CrawlWorkers.WORKERS, 2, 0, 64),
+          Duration.ofSeconds(60), Duration.ofSeconds(2), CrawlWorkers.gatewayName(own.port()))).start();
+      DocumentRoutes documents = new DocumentRoutes(database.dsl(), ingestion, uploads, crawlQueue, crawlWorkers, GatewayApp.mapper(), accounts);
       JobRoutes jobs = new JobRoutes(database.dsl(), ingestion, streams, GatewayApp.mapper());
       OpsRoutes ops = resources.add(new OpsRoutes(OpsSettings.from(settings), database.dsl(), readiness, kafka.admin(), kafkaSettings,
           ingestion, streams, accounts));

@@ -67,9 +67,20 @@ public final class TestGateway implements AutoCloseable {
     database = scratch.connect();
   }
 
+  /** The settings this gateway was started with. */
+  public Map<String, String> settings() {
+    return settings;
+  }
+
   /** A second gateway instance over the same database and settings, on a port of its own (the caller closes it). */
   public QueryApi startAnother() throws IOException {
+    return startAnother(Map.of());
+  }
+
+  /** Another gateway instance with some settings of its own. */
+  public QueryApi startAnother(Map<String, String> overrides) throws IOException {
     Map<String, String> env = new java.util.HashMap<>(settings);
+    env.putAll(overrides);
     try (ServerSocket socket = new ServerSocket(0)) {
       env.put("OPENTIER_HTTP_PORT", Integer.toString(socket.getLocalPort()));
     }

@@ -282,6 +282,11 @@ public final class Ingestion implements AutoCloseable {
   }
 
   private void failJob(UUID job, String reason) {
+    failJob(db, job, reason);
+  }
+
+  /** Concludes a job as failed at submission, with the reason (also for a crawl no worker could finish). */
+  static void failJob(DSLContext db, UUID job, String reason) {
     db.update(INGESTION_JOBS)
         .set(INGESTION_JOBS.STATUS, "failed")
         .set(INGESTION_JOBS.SUBMIT_ERRORS, json(List.of(Map.of("reason", reason == null ? "unknown" : reason))))

@@ -94,6 +94,16 @@ public final class WebSource implements Source {
     this.guard = AddressGuard.from(options);
   }
 
+  /** The start URL (canonical). */
+  public URI start() {
+    return start;
+  }
+
+  /** How this source crawls. */
+  public CrawlOptions options() {
+    return options;
+  }
+
   /** {@code site:} and the start URL's scheme, host and non-default port, e.g. {@code site:https://docs.example.com}. */
   @Override
   public String name() {

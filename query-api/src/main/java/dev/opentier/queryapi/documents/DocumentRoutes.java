@@ -8,6 +8,7 @@ import static dev.opentier.queryapi.auth.AuthGuard.principal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opentier.ingest.job.CrawlQueue;
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.ingest.source.UploadSource;
 import dev.opentier.ingest.source.WebSource;
@@ -96,16 +97,18 @@ public final class DocumentRoutes {
   private final DSLContext db;
   private final Ingestion ingestion;
   private final UploadSettings limits;
-  private final ExecutorService crawls;
+  private final CrawlQueue crawlQueue;
+  private final CrawlWorkers crawlWorkers;
   private final ObjectMapper mapper;
   private final Accounts accounts;
 
-  public DocumentRoutes(DSLContext db, Ingestion ingestion, UploadSettings limits, ExecutorService crawls, ObjectMapper mapper,
+  public DocumentRoutes(DSLContext db, Ingestion ingestion, UploadSettings limits, CrawlQueue crawlQueue, CrawlWorkers crawlWorkers, ObjectMapper mapper,
                         Accounts accounts) {
     this.db = db;
     this.ingestion = ingestion;
     this.limits = limits;
-    this.crawls = crawls;
+    this.crawlQueue = crawlQueue;
+    this.crawlWorkers = crawlWorkers;
     this.mapper = mapper;
     this.accounts = accounts;
   }
@@ -172,15 +175,11 @@ public final class DocumentRoutes {
     for (int i = 0; i < sources.size(); i++) {
       WebSource source = sources.get(i);
       UUID job = ingestion.createJob(source, options);
+      // run by a crawl worker of any gateway, which leases it (a crawl outlives this gateway)
+      crawlQueue.enqueue(job, source.start(), source.options(), options);
       started.add(new CrawlStarted(input.urls().get(i).strip(), job));
-      crawls.submit(() -> {
-        try {
-          ingestion.submitInto(job, source, options, (documents, bytes) -> {});
-        } catch (IOException | RuntimeException e) {
-          log.info("crawl job {} failed: {}", job, e.getMessage()); // the job row says so too
-        }
-      });
     }
+    crawlWorkers.wake();
     ctx.status(HttpStatus.ACCEPTED).json(started);
   }
 
