@@ -66,6 +66,9 @@ build() { # IMAGE DOCKERFILE CONTEXT
   podman build -q --build-arg "OPENTIER_BASE_IMAGE=$BASE" -f "$2" -t "$1" "$3" >/dev/null
 }
 
+# This machine's local certificate authorities (a network that inspects TLS) go to the build too.
+cp /usr/local/share/ca-certificates/*.crt docker/ca-certificates/ 2>/dev/null || true
+
 context="$(mktemp -d)"
 trap 'rm -rf "$context"' EXIT
 mvn -q -f scripts/kafka-broker/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$context/lib" \

@@ -37,6 +37,6 @@ CREATE INDEX chunks_lexical_weights_hnsw_idx ON chunks USING hnsw (lexical_weigh
 -- (REFRESH … CONCURRENTLY: searches read the previous figures meanwhile).
 CREATE MATERIALIZED VIEW lexicon AS
 SELECT bm25_term(word) AS term, sum(ndoc)::integer AS chunks
-FROM ts_stat('SELECT lexical FROM chunks')
+FROM ts_stat('SELECT lexical FROM public.chunks')  -- qualified: PostgreSQL 17 runs this with search_path = pg_catalog
 GROUP BY 1;
 CREATE UNIQUE INDEX lexicon_term_idx ON lexicon (term);

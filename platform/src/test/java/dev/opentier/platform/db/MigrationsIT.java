@@ -45,6 +45,17 @@ class MigrationsIT {
         "documents", "document_grants", "chunks", "ingestion_jobs", "ingestion_job_progress", "audit_log");
   }
 
+  /** V11 was edited (a table name qualified for PostgreSQL 17): a database migrated with the old text still migrates on. */
+  @Test
+  void aDatabaseMigratedBeforeAnEditedMigrationIsAccepted() {
+    Migrations migrations = new Migrations(database.dataSource());
+    migrations.apply();
+    database.dsl().execute("UPDATE flyway_schema_history SET checksum = 167428104 WHERE version = '11'");
+
+    assertThat(migrations.apply()).isZero();
+    assertThat(database.dsl().fetchValue("SELECT checksum FROM flyway_schema_history WHERE version = '11'")).isEqualTo(813100525);
+  }
+
   @Test
   void chunksHaveA384DimensionVectorWithAnHnswCosineIndexAndALexicalIndex() {
     new Migrations(database.dataSource()).apply();
