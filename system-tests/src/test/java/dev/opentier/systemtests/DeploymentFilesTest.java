@@ -33,7 +33,8 @@ class DeploymentFilesTest {
     List<String> names = new ArrayList<>();
     services.fieldNames().forEachRemaining(names::add);
     assertThat(names).contains("kafka-1", "kafka-2", "kafka-3", "postgres", "migrate", "topics", "secrets",
-        "curation-streams-1", "curation-streams-2", "intelligence-1", "intelligence-2", "query-api-1", "query-api-2", "proxy");
+        "curation-streams-1", "curation-streams-2", "intelligence", "query-api-1", "query-api-2", "proxy");
+    assertThat(services.get("intelligence").at("/deploy/replicas").asInt()).isEqualTo(2);
     for (String broker : List.of("kafka-1", "kafka-2", "kafka-3")) {
       JsonNode env = services.get(broker).get("environment");
       assertThat(env.get("KAFKA_MIN_INSYNC_REPLICAS").asText()).isEqualTo("2");
