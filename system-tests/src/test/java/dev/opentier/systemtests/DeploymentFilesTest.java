@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * The deployment files in {@code docker/} cannot rot: the compose file and the Kubernetes manifests
  * parse, say what the README says they do (three brokers with min.insync 2, two of each service,
  * standby replicas and static membership, readiness on the health endpoints, no buffering of
- * server-sent events), and the example overlay renders with {@code kubectl kustomize} where kubectl
- * is installed (CI installs it); elsewhere every file it names is checked to exist.
+ * server-sent events), and the example overlay renders with {@code kubectl kustomize} where a
+ * kubectl with Kustomize 4+ is installed; elsewhere every file it names is checked to exist.
  */
 class DeploymentFilesTest {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -87,9 +87,17 @@ class DeploymentFilesTest {
     return YAML.valueToTree(tree);
   }
 
+  /**
+   * Whether a kubectl with Kustomize 4 or newer is installed (the manifests use {@code labels}; an
+   * old kubectl, such as Debian bookworm's 1.20 with Kustomize 2, cannot render them).
+   */
   private static boolean kubectl() {
     try {
-      return new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+      Process version = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+      String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!version.waitFor(30, TimeUnit.SECONDS) || version.exitValue() != 0) return false;
+      java.util.regex.Matcher kustomize = java.util.regex.Pattern.compile("Kustomize Version: v(\\d+)").matcher(out);
+      return kustomize.find() && Integer.parseInt(kustomize.group(1)) >= 4;
     } catch (IOException | InterruptedException e) {
       return false;
     }
