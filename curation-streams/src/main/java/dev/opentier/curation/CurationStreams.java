@@ -1,5 +1,6 @@
 package dev.opentier.curation;
 
+import dev.opentier.platform.service.Daemons;
 import dev.opentier.curation.chunk.Chunker;
 import dev.opentier.curation.curate.CurationSettings;
 import dev.opentier.curation.curate.CurationStages;
@@ -26,7 +27,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.Properties;
@@ -130,11 +130,7 @@ public final class CurationStreams implements AutoCloseable {
           embedder, index, new PipelineMetrics(registry, embedder), pipeline.deadLetterContentRetention());
       // What is held of rejected documents (redacted text, for "index anyway") and what dead letters
       // refer to (bytes nothing redacted) are kept for a while, not for ever.
-      ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "hold-expiry");
-        thread.setDaemon(true);
-        return thread;
-      });
+      ScheduledExecutorService housekeeping = Daemons.scheduler("hold-expiry");
       resources.add(housekeeping::shutdownNow);
       housekeeping.scheduleWithFixedDelay(() -> {
         try {

@@ -1,12 +1,12 @@
 package dev.opentier.curation;
 
+import dev.opentier.platform.service.Daemons;
 import static dev.opentier.platform.db.schema.Tables.PIPELINE_INSTANCES;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
@@ -31,11 +31,7 @@ final class PipelineInstances implements AutoCloseable {
     this.db = db;
     this.id = id;
     this.metricsUrl = metricsUrl;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "instance-heartbeat");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.timer = Daemons.scheduler("instance-heartbeat");
   }
 
   static PipelineInstances register(DSLContext db, PipelineSettings pipeline, int port) {

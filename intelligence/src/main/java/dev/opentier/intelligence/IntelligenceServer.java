@@ -1,5 +1,6 @@
 package dev.opentier.intelligence;
 
+import dev.opentier.platform.service.Daemons;
 import dev.opentier.embedding.Embedder;
 import dev.opentier.embedding.EmbeddingSettings;
 import dev.opentier.intelligence.chat.ChatGrpcService;
@@ -32,7 +33,6 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -124,11 +124,7 @@ public final class IntelligenceServer implements AutoCloseable {
     health.setStatus(ChatServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(RetrievalServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
 
-    ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "intelligence-db-monitor");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledExecutorService monitor = Daemons.scheduler("intelligence-db-monitor");
     Duration interval = own.databaseCheckInterval();
     monitor.scheduleWithFixedDelay(() -> reportDatabase(database, health, interval), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     monitor.scheduleWithFixedDelay(() -> refreshStatistics(retriever), 0, retrievalSettings.lexiconCheckInterval().toMillis(), TimeUnit.MILLISECONDS);

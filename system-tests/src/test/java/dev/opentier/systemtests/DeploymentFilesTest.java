@@ -113,7 +113,7 @@ class DeploymentFilesTest {
     // the overlay's image and namespace reached every workload
     for (JsonNode object : objects) {
       JsonNode image = object.at("/spec/template/spec/containers/0/image");
-      if (!image.isMissingNode()) assertThat(image.asText()).isEqualTo("registry.example.internal/opentier:0.1.0");
+      if (!image.isMissingNode()) assertThat(image.asText()).isEqualTo("opentier:0.1.0");
       if (!object.get("kind").asText().equals("Namespace")) assertThat(object.at("/metadata/namespace").asText()).isEqualTo("opentier");
     }
     return objects;

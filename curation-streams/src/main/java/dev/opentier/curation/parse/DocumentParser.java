@@ -92,11 +92,8 @@ public final class DocumentParser implements DocumentParsing {
 
   @Override
   public ParsedDocument parse(byte[] content, String name, String mediaTypeHint, String titleHint) throws ParseException {
-    if (content.length == 0) throw new ParseException("empty document (0 bytes)");
-    if (ParsedDocument.MEDIA_TYPE.equals(mediaTypeHint)) return ParsedDocument.fromHeld(content, limits.maxChars());
-    if (content.length > limits.maxBytes()) {
-      throw new ParseException("document is " + content.length + " bytes, over the parse limit of " + limits.maxBytes());
-    }
+    ParsedDocument held = beforeParsing(content, mediaTypeHint, limits);
+    if (held != null) return held;
     String mediaType = detect(content, name, mediaTypeHint);
     ParsedDocument parsed = isPlainText(mediaType, name)
         ? parsePlainText(content, mediaType, name, titleHint)
@@ -105,6 +102,20 @@ public final class DocumentParser implements DocumentParsing {
             : parseWithTika(content, mediaType, name, titleHint);
     if (parsed.blocks().isEmpty()) throw new ParseException("no text found in this " + mediaType + " document");
     return parsed;
+  }
+
+  /**
+   * What is settled before any parser runs (here or in a parse worker): an empty or oversized
+   * document fails, and what curation held (OpenTier's own JSON) is read back and checked. Null
+   * when the bytes need a parser.
+   */
+  static ParsedDocument beforeParsing(byte[] content, String mediaTypeHint, Limits limits) throws ParseException {
+    if (content.length == 0) throw new ParseException("empty document (0 bytes)");
+    if (ParsedDocument.MEDIA_TYPE.equals(mediaTypeHint)) return ParsedDocument.fromHeld(content, limits.maxChars());
+    if (content.length > limits.maxBytes()) {
+      throw new ParseException("document is " + content.length + " bytes, over the parse limit of " + limits.maxBytes());
+    }
+    return null;
   }
 
   private String detect(byte[] content, String name, String hint) throws ParseException {

@@ -1,5 +1,6 @@
 package dev.opentier.curation.parse;
 
+import dev.opentier.platform.service.Daemons;
 import dev.opentier.curation.PassingFailure;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,11 +65,7 @@ public final class IsolatedParser implements DocumentParsing {
       all.add(worker);
       idle.add(worker);
     }
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "parse-watchdog");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.watchdog = Daemons.scheduler("parse-watchdog");
   }
 
   /** How many worker processes were stopped because a parse did not end in time or ran out of memory. */
@@ -79,12 +75,9 @@ public final class IsolatedParser implements DocumentParsing {
 
   @Override
   public ParsedDocument parse(byte[] content, String name, String mediaTypeHint, String titleHint) throws ParseException {
-    // What curation held is OpenTier's own JSON, checked as it is read: no need for a worker.
-    if (ParsedDocument.MEDIA_TYPE.equals(mediaTypeHint)) return ParsedDocument.fromHeld(content, limits.maxChars());
-    if (content.length == 0) throw new ParseException("empty document (0 bytes)");
-    if (content.length > limits.maxBytes()) {
-      throw new ParseException("document is " + content.length + " bytes, over the parse limit of " + limits.maxBytes());
-    }
+    // (what curation held is OpenTier's own JSON: no need for a worker)
+    ParsedDocument held = DocumentParser.beforeParsing(content, mediaTypeHint, limits);
+    if (held != null) return held;
     Worker worker;
     try {
       worker = idle.take();

@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.impl.DSL;
 
@@ -62,8 +63,7 @@ public final class CrawlQueue {
         if (next == null) return null;
         return tx.dsl().update(CRAWL_QUEUE)
             .set(CRAWL_QUEUE.LEASED_BY, worker)
-            .set(CRAWL_QUEUE.LEASE_UNTIL, DSL.currentOffsetDateTime().plus(DSL.field("{0}::interval", OffsetDateTime.class,
-                DSL.val(duration.toMillis() + " milliseconds"))))
+            .set(CRAWL_QUEUE.LEASE_UNTIL, fromNow(duration))
             .set(CRAWL_QUEUE.ATTEMPTS, CRAWL_QUEUE.ATTEMPTS.plus(1))
             .where(CRAWL_QUEUE.JOB_ID.eq(next))
             .returning()
@@ -82,8 +82,7 @@ public final class CrawlQueue {
   /** Extends a lease this worker holds; false when it lost it (it ran out and another worker took the crawl). */
   public boolean renew(UUID job, String worker, Duration duration) {
     return db.update(CRAWL_QUEUE)
-        .set(CRAWL_QUEUE.LEASE_UNTIL, DSL.currentOffsetDateTime().plus(DSL.field("{0}::interval", OffsetDateTime.class,
-            DSL.val(duration.toMillis() + " milliseconds"))))
+        .set(CRAWL_QUEUE.LEASE_UNTIL, fromNow(duration))
         .where(CRAWL_QUEUE.JOB_ID.eq(job).and(CRAWL_QUEUE.LEASED_BY.eq(worker)))
         .execute() == 1;
   }
@@ -108,6 +107,11 @@ public final class CrawlQueue {
       Ingestion.failJob(tx.dsl(), job, reason);
       tx.dsl().deleteFrom(CRAWL_QUEUE).where(CRAWL_QUEUE.JOB_ID.eq(job)).execute();
     });
+  }
+
+  /** The database's now plus {@code duration} (leases use the database's clock, the same for every gateway). */
+  private static Field<OffsetDateTime> fromNow(Duration duration) {
+    return DSL.currentOffsetDateTime().plus(DSL.field("{0}::interval", OffsetDateTime.class, DSL.val(duration.toMillis() + " milliseconds")));
   }
 
   private static JSONB json(Object value) {

@@ -1,5 +1,6 @@
 package dev.opentier.intelligence.llm;
 
+import dev.opentier.platform.service.Daemons;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,11 +27,7 @@ import java.util.concurrent.TimeUnit;
  * llama.cpp). Usage comes from the last chunk ({@code stream_options.include_usage}).
  */
 public final class OpenAiProvider implements LlmProvider {
-  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "llm-stream-watchdog");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ScheduledExecutorService WATCHDOG = Daemons.scheduler("llm-stream-watchdog");
   private final HttpClient http;
   private final URI endpoint;
   private final String apiKey;

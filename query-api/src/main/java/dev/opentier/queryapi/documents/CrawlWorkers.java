@@ -1,5 +1,6 @@
 package dev.opentier.queryapi.documents;
 
+import dev.opentier.platform.service.Daemons;
 import dev.opentier.ingest.job.CrawlQueue;
 import dev.opentier.ingest.job.Ingestion;
 import dev.opentier.ingest.source.WebSource;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +45,7 @@ public final class CrawlWorkers implements AutoCloseable {
     this.ingestion = ingestion;
     this.lease = lease;
     this.poll = poll;
-    this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "crawl-lease-renewal");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.renewals = Daemons.scheduler("crawl-lease-renewal");
     for (int i = 0; i < workers; i++) {
       String name = gateway + "#" + i;
       Thread thread = new Thread(() -> work(name), "crawl-worker-" + i);

@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.SortField;

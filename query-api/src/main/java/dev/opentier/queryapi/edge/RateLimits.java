@@ -1,5 +1,6 @@
 package dev.opentier.queryapi.edge;
 
+import dev.opentier.platform.service.Daemons;
 import dev.opentier.platform.config.Settings;
 import dev.opentier.queryapi.auth.AuthGuard;
 import dev.opentier.queryapi.auth.Principal;
@@ -18,7 +19,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -75,11 +75,7 @@ public final class RateLimits implements AutoCloseable {
         .table("rate_limit_buckets").idColumn("id").stateColumn("state").expiresAtColumn("expires_at")
         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
         .build();
-    this.cleaner = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "rate-limit-cleaner");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.cleaner = Daemons.scheduler("rate-limit-cleaner");
     cleaner.scheduleWithFixedDelay(this::removeExpired, 1, 1, TimeUnit.MINUTES);
   }
 

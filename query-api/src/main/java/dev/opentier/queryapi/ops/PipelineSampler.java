@@ -1,5 +1,6 @@
 package dev.opentier.queryapi.ops;
 
+import dev.opentier.platform.service.Daemons;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -54,11 +54,7 @@ final class PipelineSampler implements AutoCloseable {
   /** Starts sampling (the first time anyone asks) and takes a sample now if there is none yet. */
   synchronized void start() {
     if (timer != null) return;
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "ops-pipeline-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    timer = Daemons.scheduler("ops-pipeline-sampler");
     record(sample());
     timer.scheduleAtFixedRate(() -> record(sample()), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
